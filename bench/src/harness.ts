@@ -1,0 +1,89 @@
+// What a package's `bench/*.bench.ts` imports: declare comparisons of our code
+// against its peers on the same inputs, then `runSuite()` measures them with
+// mitata in this one process and reports (a table, and JSON for the runner).
+import { writeFileSync } from 'node:fs';
+import { measure } from 'mitata';
+import type { CaseResult, Comparison, Goal, SampleStats, SuiteResult } from './results.js';
+import { formatTable } from './table.js';
+
+/** A function to measure. It may return a promise; mitata awaits it. */
+export type BenchFn = () => unknown;
+
+export interface CompareOptions {
+  /** Goals from the package's issue/README, e.g. `{ peer: 'prom-client', atMost: 0.2 }` (ours/peer ≤ 0.2). */
+  readonly goals?: readonly Goal[];
+  /** Functions that are neither ours nor a peer but anchor the numbers (e.g. a plain field increment). */
+  readonly references?: Readonly<Record<string, BenchFn>>;
+}
+
+interface Declared {
+  readonly name: string;
+  readonly ours: BenchFn;
+  readonly peers: Readonly<Record<string, BenchFn>>;
+  readonly options: CompareOptions;
+}
+
+const declared: Declared[] = [];
+
+/** Declares one comparison: `ours` against each peer, measured one after another in this process. */
+export function compare(
+  name: string,
+  cases: { ours: BenchFn; peers: Readonly<Record<string, BenchFn>> },
+  options: CompareOptions = {},
+): void {
+  declared.push({ name, ours: cases.ours, peers: cases.peers, options });
+}
+
+// Enough to compute medians, intervals and rank tests later without writing
+// megabytes per benchmark: mitata's samples are sorted, so an even stride keeps
+// the shape of the distribution.
+const MAX_SAMPLES = 1000;
+
+function keepSamples(samples: readonly number[]): number[] {
+  if (samples.length <= MAX_SAMPLES) return samples.slice();
+  const out: number[] = [];
+  const step = samples.length / MAX_SAMPLES;
+  for (let i = 0; i < MAX_SAMPLES; i++) out.push(samples[Math.floor(i * step)]!);
+  return out;
+}
+
+async function measureCase(name: string, role: CaseResult['role'], fn: BenchFn): Promise<CaseResult> {
+  const s = await measure(fn);
+  const stats: SampleStats = {
+    min: s.min,
+    max: s.max,
+    avg: s.avg,
+    p25: s.p25,
+    p50: s.p50,
+    p75: s.p75,
+    p99: s.p99,
+    n: s.samples.length,
+    samples: keepSamples(s.samples),
+  };
+  return { name, role, stats };
+}
+
+/**
+ * Measures every declared comparison. Prints a table of medians and ours/peer
+ * ratios; when run by `pnpm bench` (PERF_BENCH_OUT set) also writes the JSON.
+ * `filter` (or the PERF_BENCH_GREP environment variable) keeps comparisons whose name matches.
+ */
+export async function runSuite(file: string, filter = process.env.PERF_BENCH_GREP): Promise<SuiteResult> {
+  const comparisons: Comparison[] = [];
+  for (const d of declared) {
+    if (filter && !d.name.includes(filter)) continue;
+    const cases: CaseResult[] = [await measureCase('ours', 'ours', d.ours)];
+    for (const [peer, fn] of Object.entries(d.peers)) cases.push(await measureCase(peer, 'peer', fn));
+    for (const [ref, fn] of Object.entries(d.options.references ?? {})) {
+      cases.push(await measureCase(ref, 'reference', fn));
+    }
+    comparisons.push({ name: d.name, cases, goals: d.options.goals ?? [] });
+  }
+  const result: SuiteResult = { file, comparisons };
+  const out = process.env.PERF_BENCH_OUT;
+  if (out) writeFileSync(out, JSON.stringify(result));
+  else console.log(formatTable([result]));
+  return result;
+}
+
+export type { CaseResult, Comparison, Goal, SampleStats, SuiteResult } from './results.js';

@@ -1,0 +1,46 @@
+import { ratios, type SuiteResult } from './results.js';
+
+/** Human units for a time in nanoseconds. */
+export function formatNs(ns: number): string {
+  if (ns < 1e3) return `${ns.toFixed(ns < 10 ? 2 : 1)} ns`;
+  if (ns < 1e6) return `${(ns / 1e3).toFixed(2)} µs`;
+  if (ns < 1e9) return `${(ns / 1e6).toFixed(2)} ms`;
+  return `${(ns / 1e9).toFixed(2)} s`;
+}
+
+/** `0.12× (8.3× faster)`: the ratio ours/peer, and what it means for a reader. */
+export function formatRatio(r: number): string {
+  const words = r <= 1 ? `${(1 / r).toFixed(1)}× faster` : `${r.toFixed(2)}× slower`;
+  return `${r.toFixed(3)} (${words})`;
+}
+
+/** One row per case: its median, and for peers the ratio ours/peer and the goal, if any. */
+export function formatTable(suites: readonly SuiteResult[]): string {
+  const rows: string[][] = [['benchmark', 'case', 'median', 'p99', 'ours/peer', 'goal']];
+  for (const suite of suites) {
+    for (const c of suite.comparisons) {
+      const rs = ratios(c);
+      for (const x of c.cases) {
+        const r = rs.find((y) => y.name === x.name);
+        const goal = r?.goal ? `≤ ${r.goal.atMost} ${r.met ? 'met' : 'NOT MET'}` : '';
+        rows.push([
+          x.role === 'ours' ? c.name : '',
+          x.name,
+          formatNs(x.stats.p50),
+          formatNs(x.stats.p99),
+          r ? formatRatio(r.ratio) : '',
+          goal,
+        ]);
+      }
+    }
+  }
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+  return rows
+    .map((row) =>
+      row
+        .map((cell, i) => cell.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}

@@ -1,0 +1,16 @@
+import { defineConfig } from 'vitest/config';
+
+// One run from the root over every package, app and the bench tooling.
+export default defineConfig({
+  test: {
+    include: ['{packages,apps,tools,bench}/*/test/**/*.test.ts', 'bench/test/**/*.test.ts'],
+    exclude: ['**/node_modules/**', '**/dist/**'],
+    typecheck: {
+      enabled: true,
+      include: ['{packages,apps}/*/test/**/*.test-d.ts'],
+      tsconfig: './tsconfig.json',
+    },
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});
