@@ -1,0 +1,155 @@
+import { DEFAULT_BUCKETS, validateBuckets } from './buckets.js';
+import { InvalidValueError } from './errors.js';
+import { braces, type Format, Metric, type MetricOptions } from './metric.js';
+import { flat, formatBound, formatValue } from './names.js';
+import { ACTIVE, type LabelValues, Series, type SeriesTable } from './series.js';
+import type { SeriesSnapshot } from './snapshot.js';
+
+/** A pre-bound histogram series: per-bucket counts in a typed array, cumulated only at scrape time. */
+export class HistogramChild extends Series {
+  /** counts[i]: observations in (bounds[i-1], bounds[i]]; the last slot is (last bound, +Inf). */
+  readonly counts: Float64Array;
+  sum = 0;
+  count = 0;
+  /** Bucket line prefixes for the 0.0.4 and the OpenMetrics format, built at the first scrape in each. */
+  readonly prefixes: [string[]?, string[]?] = [];
+
+  constructor(
+    table: SeriesTable<Series>,
+    private readonly bounds: Float64Array,
+    labelValues: readonly string[],
+    labelText: string,
+    createdAt: number,
+  ) {
+    super(table, labelValues, labelText, createdAt);
+    this.counts = new Float64Array(bounds.length + 1);
+  }
+
+  /** Records one observation (any number but NaN). */
+  observe(v: number): void {
+    if (typeof v !== 'number' || Number.isNaN(v)) throw badObservation(this.table.metric, v);
+    let s: HistogramChild = this;
+    if (s.state !== ACTIVE) s = s.revive();
+    const b = s.bounds;
+    const n = b.length;
+    let i = 0;
+    if (n <= 16) {
+      while (i < n && v > b[i]!) i++;
+    } else {
+      let hi = n;
+      while (i < hi) {
+        const mid = (i + hi) >>> 1;
+        if (v > b[mid]!) i = mid + 1;
+        else hi = mid;
+      }
+    }
+    s.counts[i]!++;
+    s.sum += v;
+    s.count++;
+  }
+
+  /** Starts a timer; the returned function observes the elapsed seconds and returns them. */
+  startTimer(): () => number {
+    const start = performance.now();
+    return () => {
+      const seconds = (performance.now() - start) / 1000;
+      this.observe(seconds);
+      return seconds;
+    };
+  }
+}
+
+function badObservation(metric: string, v: unknown): InvalidValueError {
+  return new InvalidValueError(metric, v, 'observe a number (NaN is refused)');
+}
+
+export interface HistogramOptions<L extends string> extends MetricOptions<L, Histogram<L>> {
+  /** Upper bounds, strictly increasing; `+Inf` is implied. Default: prom-client's defaults (5 ms to 10 s). */
+  readonly buckets?: readonly number[];
+}
+
+/** Counts observations in buckets (latencies, sizes); exposes `_bucket`, `_sum`, `_count`. */
+export class Histogram<L extends string = never> extends Metric<HistogramChild, L> {
+  readonly type = 'histogram' as const;
+  readonly buckets: readonly number[];
+  /** `le` values for the 0.0.4 and the OpenMetrics format. */
+  private readonly les: readonly [readonly string[], readonly string[]];
+
+  constructor(options: HistogramOptions<L>) {
+    const bounds = new Float64Array(validateBuckets(options?.name, options?.buckets ?? DEFAULT_BUCKETS));
+    super(options, (table) => (v, t, c) => new HistogramChild(table, bounds, v, t, c));
+    this.buckets = Array.from(bounds);
+    this.les = [leValues(this.buckets, { openMetrics: false }), leValues(this.buckets, { openMetrics: true })];
+  }
+
+  observe(value: number): void;
+  observe(labels: LabelValues<L>, value: number): void;
+  observe(a: number | LabelValues<L>, b?: number): void {
+    if (typeof a === 'object') this.table.get(a).observe(b as number);
+    else this.noLabels().observe(a);
+  }
+
+  /** `const end = h.startTimer(labels); ...; end()` observes the elapsed seconds. */
+  startTimer(labels?: LabelValues<L>): () => number {
+    return (labels ? this.table.get(labels) : this.noLabels()).startTimer();
+  }
+
+  /** A handle bound to one label set. */
+  labels(labels: LabelValues<L>): HistogramChild {
+    return this.table.get(labels);
+  }
+
+  protected writeSeries(out: string[], s: HistogramChild, fmt: Format): void {
+    const f = fmt.openMetrics ? 1 : 0;
+    s.prefixes[f] ??= bucketPrefixes(this.name, this.les[f], s.labelText);
+    writeHistogram(out, this.name, s.prefixes[f], s.labelText, s.counts, s.sum, s.count, s.createdAt, fmt);
+  }
+
+  protected resetSeries(s: HistogramChild): void {
+    s.counts.fill(0);
+    s.sum = 0;
+    s.count = 0;
+  }
+
+  protected snapshotSeries(s: HistogramChild): SeriesSnapshot {
+    return { labels: s.labelValues, created: s.createdAt, counts: Array.from(s.counts), sum: s.sum, count: s.count };
+  }
+
+  protected override snapshotMeta() {
+    return { buckets: this.buckets };
+  }
+}
+
+/** The `le` label values of a histogram's bounds, spelled once per format. */
+export function leValues(bounds: readonly number[], fmt: Format): string[] {
+  return bounds.map((b) => formatBound(b, fmt.openMetrics));
+}
+
+/** `name_bucket{labels,le="b"} ` for each bound and +Inf: built once per series and format, then reused. */
+export function bucketPrefixes(name: string, les: readonly string[], labelText: string): string[] {
+  const pre = labelText === '' ? `${name}_bucket{le="` : `${name}_bucket{${labelText},le="`;
+  return [...les, '+Inf'].map((le) => flat(`${pre}${le}"} `));
+}
+
+export function writeHistogram(
+  out: string[],
+  name: string,
+  prefixes: readonly string[],
+  labelText: string,
+  counts: ArrayLike<number>,
+  sum: number,
+  count: number,
+  created: number,
+  fmt: Format,
+): void {
+  let text = '';
+  let cumulative = 0;
+  for (let i = 0; i < prefixes.length; i++) {
+    cumulative += counts[i]!;
+    text += `${prefixes[i]}${cumulative}\n`;
+  }
+  const l = braces(labelText);
+  text += `${name}_sum${l} ${formatValue(sum)}\n${name}_count${l} ${count}\n`;
+  if (fmt.openMetrics) text += `${name}_created${l} ${created / 1000}\n`;
+  out.push(text);
+}

@@ -1,0 +1,262 @@
+// The label sets of one metric: a tree of Maps, one level per declared label,
+// so a lookup by a label object costs one Map.get per label on strings that V8
+// has already hashed (no key string is built per call). The tree also enforces
+// the cardinality cap and expires idle series.
+import { InvalidOptionError, LabelMismatchError } from './errors.js';
+import { escapeLabelValue, validateLabelName } from './names.js';
+
+/**
+ * Label values by declared label name. Numbers are turned into strings (string
+ * values are the fast path). A metric without labels takes none (`never`).
+ */
+export type LabelValues<L extends string> = [L] extends [never] ? never : { readonly [K in L]: string | number };
+
+/** Label value of the one series that collects every label set past the cap. */
+export const OVERFLOW_VALUE = '__overflow__';
+
+// A series' state, read by every update: only the first update after a sweep, or
+// an update through a handle whose series was removed, takes the slow path.
+export const IDLE = 0;
+export const ACTIVE = 1;
+export const DETACHED = 2;
+
+/** One time series: a label set and its value(s). Subclasses hold the values. */
+export abstract class Series {
+  state: number = ACTIVE;
+  /** Where updates go after this series was removed and another took its label set. */
+  forward: this | undefined;
+  /** Last sweep at which the series had been updated (ms, from the metric's clock). */
+  lastSeen: number;
+  constructor(
+    readonly table: SeriesTable<Series>,
+    /** Label values in declared order. */
+    readonly labelValues: readonly string[],
+    /** `a="x",b="y"`: escaped once here so a scrape only concatenates. */
+    readonly labelText: string,
+    /** Creation time in ms since the epoch (OpenMetrics `_created`). */
+    readonly createdAt: number,
+  ) {
+    this.lastSeen = createdAt;
+  }
+
+  /**
+   * Slow path of an update: marks the series active, or re-attaches a removed
+   * one. Returns the series the update must go to.
+   */
+  protected revive(): this {
+    if (this.state === IDLE) {
+      this.state = ACTIVE;
+      return this;
+    }
+    if (this.forward) return this.forward;
+    // The table only holds series of this one class, so what it returns is a `this`.
+    const target = this.table.reattach(this) as this;
+    if (target !== this) this.forward = target;
+    return target;
+  }
+}
+
+export interface SeriesTableOptions {
+  readonly metric: string;
+  readonly labelNames: readonly string[];
+  readonly maxSeries: number;
+  readonly seriesTtlMs: number | undefined;
+  readonly now: () => number;
+  readonly onOverflow: (metric: string, cap: number) => void;
+}
+
+type Node = Map<unknown, unknown>;
+
+export class SeriesTable<S extends Series> {
+  /** Name of the metric, for error messages. */
+  readonly metric: string;
+  readonly names: readonly string[];
+  /** Every live series, in creation order (the exposition order). */
+  readonly all = new Set<S>();
+  private readonly root: Node = new Map();
+  private overflow: S | undefined;
+  private warned = false;
+
+  constructor(
+    private readonly options: SeriesTableOptions,
+    private readonly make: (labelValues: readonly string[], labelText: string, createdAt: number) => S,
+  ) {
+    const { metric, labelNames, maxSeries, seriesTtlMs } = options;
+    const seen = new Set<string>();
+    for (const name of labelNames) {
+      validateLabelName(name);
+      if (seen.has(name)) throw new InvalidOptionError(metric, 'labelNames', `repeats ${JSON.stringify(name)}`);
+      seen.add(name);
+    }
+    if (!Number.isInteger(maxSeries) || maxSeries < 1) {
+      throw new InvalidOptionError(metric, 'maxSeries', `must be an integer ≥ 1, got ${maxSeries}`);
+    }
+    if (seriesTtlMs !== undefined && !(seriesTtlMs > 0)) {
+      throw new InvalidOptionError(metric, 'seriesTtlMs', `must be > 0 ms, got ${seriesTtlMs}`);
+    }
+    this.metric = metric;
+    this.names = labelNames;
+  }
+
+  /** The series of a label object. Hot path: one Map.get per label, then a key count. */
+  get(labels: Readonly<Record<string, unknown>>): S {
+    if (labels === null) return this.slowGet(labels);
+    const names = this.names;
+    const last = names.length - 1;
+    let node = this.root;
+    for (let i = 0; i < last; i++) {
+      const next = node.get(labels[names[i]!]) as Node | undefined;
+      if (next === undefined) return this.slowGet(labels);
+      node = next;
+    }
+    const series = node.get(labels[names[last]!]) as S | undefined;
+    if (series === undefined || keyCount(labels) !== names.length) return this.slowGet(labels);
+    return series;
+  }
+
+  /** The series without labels (a metric that declared none). */
+  single(): S {
+    return this.find([]) ?? this.create([]);
+  }
+
+  /** Validates the label object, then finds or creates its series (or the overflow series past the cap). */
+  private slowGet(labels: Readonly<Record<string, unknown>>): S {
+    const values = this.validate(labels);
+    const found = this.find(values);
+    if (found) return found;
+    if (this.all.size >= this.options.maxSeries) return this.overflowSeries();
+    return this.create(values);
+  }
+
+  private validate(labels: Readonly<Record<string, unknown>>): string[] {
+    const { metric } = this.options;
+    if (labels === null || typeof labels !== 'object') {
+      throw new LabelMismatchError(metric, this.names, `labels must be an object, got ${labels}`);
+    }
+    const values: string[] = [];
+    for (const name of this.names) {
+      const v = labels[name];
+      if (typeof v === 'string') values.push(v);
+      else if (typeof v === 'number' && Number.isFinite(v)) values.push(String(v));
+      else throw new LabelMismatchError(metric, this.names, `label ${name} is ${v === undefined ? 'missing' : `${v}`}`);
+    }
+    if (keyCount(labels) !== this.names.length) {
+      const extra = Object.keys(labels).filter((k) => !this.names.includes(k));
+      throw new LabelMismatchError(metric, this.names, `undeclared label(s) ${extra.join(', ')}`);
+    }
+    return values;
+  }
+
+  private find(values: readonly string[]): S | undefined {
+    const keys = path(values);
+    let node: Node | undefined = this.root;
+    for (let i = 0; i < keys.length - 1 && node; i++) node = node.get(keys[i]) as Node | undefined;
+    return node?.get(keys[keys.length - 1]) as S | undefined;
+  }
+
+  private create(values: readonly string[]): S {
+    const text = values.map((v, i) => `${this.names[i]}="${escapeLabelValue(v)}"`).join(',');
+    const series = this.make(values, text, this.options.now());
+    this.insert(series);
+    return series;
+  }
+
+  private insert(series: S): void {
+    const keys = path(series.labelValues);
+    let node = this.root;
+    for (let i = 0; i < keys.length - 1; i++) {
+      let next = node.get(keys[i]) as Node | undefined;
+      if (!next) {
+        next = new Map();
+        node.set(keys[i], next);
+      }
+      node = next;
+    }
+    node.set(keys[keys.length - 1], series);
+    this.all.add(series);
+  }
+
+  private overflowSeries(): S {
+    if (!this.overflow) {
+      const values = this.names.map(() => OVERFLOW_VALUE);
+      const text = values.map((v, i) => `${this.names[i]}="${v}"`).join(',');
+      this.overflow = this.make(values, text, this.options.now());
+      this.all.add(this.overflow);
+    }
+    if (!this.warned) {
+      this.warned = true;
+      this.options.onOverflow(this.options.metric, this.options.maxSeries);
+    }
+    return this.overflow;
+  }
+
+  /** Removes the series of these label values. A handle still bound to it re-attaches on its next update. */
+  remove(labels: Readonly<Record<string, unknown>>): boolean {
+    const series = this.find(this.validate(labels));
+    if (!series) return false;
+    this.detach(series);
+    return true;
+  }
+
+  private detach(series: S): void {
+    this.all.delete(series);
+    series.state = DETACHED;
+    if (series === this.overflow) {
+      this.overflow = undefined;
+      return;
+    }
+    const keys = path(series.labelValues);
+    const nodes: Node[] = [this.root];
+    for (let i = 0; i < keys.length - 1; i++) nodes.push(nodes[i]!.get(keys[i]) as Node);
+    for (let i = keys.length - 1; i >= 0; i--) {
+      const node = nodes[i]!;
+      node.delete(keys[i]);
+      if (node.size > 0) break;
+    }
+  }
+
+  /** A removed series was updated through its handle: put it back, or point it at its successor. */
+  reattach(series: S): S {
+    const current = this.find(series.labelValues);
+    if (current) return current;
+    if (this.all.size >= this.options.maxSeries) return this.overflowSeries();
+    series.state = ACTIVE;
+    this.insert(series);
+    return series;
+  }
+
+  /** Drops every series (their handles re-attach on their next update). */
+  clear(): void {
+    for (const s of this.all) s.state = DETACHED;
+    this.all.clear();
+    this.root.clear();
+    this.overflow = undefined;
+  }
+
+  /** Called at each scrape: series not updated for `seriesTtlMs` are removed. */
+  sweep(): void {
+    const ttl = this.options.seriesTtlMs;
+    if (ttl === undefined) return;
+    const now = this.options.now();
+    for (const s of this.all) {
+      if (s.state === ACTIVE) {
+        s.state = IDLE;
+        s.lastSeen = now;
+      } else if (now - s.lastSeen >= ttl) {
+        this.detach(s);
+      }
+    }
+  }
+}
+
+// The key path of a label set in the tree; a metric without labels keeps its one series under NO_LABELS.
+const NO_LABELS = Symbol('no labels');
+function path(values: readonly string[]): readonly unknown[] {
+  return values.length > 0 ? values : [NO_LABELS];
+}
+
+function keyCount(o: object): number {
+  let n = 0;
+  for (const _ in o) n++;
+  return n;
+}

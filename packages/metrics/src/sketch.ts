@@ -1,0 +1,101 @@
+// A quantile sketch in the DDSketch family: values fall into logarithmic
+// buckets so that any quantile is answered within a relative error α, memory is
+// bounded (at most `maxBuckets` per sign; past that the lowest buckets collapse,
+// costing accuracy only at the low end) and two sketches merge exactly by adding
+// counts, which is what makes summaries aggregatable across processes.
+
+export interface SketchSnapshot {
+  readonly alpha: number;
+  /** [bucket index, count] pairs for positive values. */
+  readonly positive: readonly (readonly [number, number])[];
+  /** [bucket index, count] pairs for negative values (index of the magnitude). */
+  readonly negative: readonly (readonly [number, number])[];
+  readonly zeros: number;
+}
+
+/** Values with a magnitude below this count as zero. */
+const MIN_MAGNITUDE = 1e-9;
+
+export class QuantileSketch {
+  private readonly lnGamma: number;
+  private readonly gamma: number;
+  private readonly positive = new Map<number, number>();
+  private readonly negative = new Map<number, number>();
+  private zeros = 0;
+  count = 0;
+
+  constructor(
+    readonly alpha = 0.01,
+    private readonly maxBuckets = 2048,
+  ) {
+    this.gamma = (1 + alpha) / (1 - alpha);
+    this.lnGamma = Math.log(this.gamma);
+  }
+
+  add(v: number, times = 1): void {
+    this.count += times;
+    if (v > MIN_MAGNITUDE) bump(this.positive, Math.ceil(Math.log(v) / this.lnGamma), times, this.maxBuckets);
+    else if (v < -MIN_MAGNITUDE) bump(this.negative, Math.ceil(Math.log(-v) / this.lnGamma), times, this.maxBuckets);
+    else this.zeros += times;
+  }
+
+  /** The q-quantile (0 ≤ q ≤ 1), within relative error α; NaN when empty. */
+  quantile(q: number): number {
+    if (this.count === 0) return Number.NaN;
+    const rank = q * (this.count - 1);
+    let seen = 0;
+    for (const i of [...this.negative.keys()].sort((a, b) => b - a)) {
+      seen += this.negative.get(i)!;
+      if (seen > rank) return -this.value(i);
+    }
+    seen += this.zeros;
+    if (seen > rank) return 0;
+    const keys = [...this.positive.keys()].sort((a, b) => a - b);
+    for (const i of keys) {
+      seen += this.positive.get(i)!;
+      if (seen > rank) return this.value(i);
+    }
+    return this.value(keys[keys.length - 1]!);
+  }
+
+  /** Adds another sketch's counts (same α). */
+  merge(other: SketchSnapshot): void {
+    for (const [i, c] of other.positive) bump(this.positive, i, c, this.maxBuckets);
+    for (const [i, c] of other.negative) bump(this.negative, i, c, this.maxBuckets);
+    this.zeros += other.zeros;
+    this.count += other.zeros + sumCounts(other.positive) + sumCounts(other.negative);
+  }
+
+  clear(): void {
+    this.positive.clear();
+    this.negative.clear();
+    this.zeros = 0;
+    this.count = 0;
+  }
+
+  snapshot(): SketchSnapshot {
+    return { alpha: this.alpha, positive: [...this.positive], negative: [...this.negative], zeros: this.zeros };
+  }
+
+  /** Midpoint of bucket i: within α of every value in it. */
+  private value(i: number): number {
+    return (2 * this.gamma ** i) / (this.gamma + 1);
+  }
+}
+
+function bump(store: Map<number, number>, i: number, c: number, maxBuckets: number): void {
+  store.set(i, (store.get(i) ?? 0) + c);
+  if (store.size > maxBuckets) collapseLowest(store);
+}
+
+function collapseLowest(store: Map<number, number>): void {
+  const [a, b] = [...store.keys()].sort((x, y) => x - y);
+  store.set(b!, store.get(b!)! + store.get(a!)!);
+  store.delete(a!);
+}
+
+function sumCounts(pairs: readonly (readonly [number, number])[]): number {
+  let n = 0;
+  for (const [, c] of pairs) n += c;
+  return n;
+}

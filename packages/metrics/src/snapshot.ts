@@ -1,0 +1,37 @@
+// Plain-data copies of metrics, for aggregation across cluster workers and
+// worker threads: each process sends `registry.snapshot()`, the aggregator merges
+// them (counters and histograms add, gauges by their `aggregate` rule, summaries
+// merge their sketches) and formats the result like a local registry.
+import type { MetricType } from './metric.js';
+import type { SketchSnapshot } from './sketch.js';
+
+/** How gauges of several processes combine. Default `sum`. */
+export type GaugeAggregation = 'sum' | 'min' | 'max' | 'average' | 'first' | 'omit';
+
+export interface SeriesSnapshot {
+  /** Label values, in the metric's declared order. */
+  readonly labels: readonly string[];
+  /** Creation time, ms since the epoch. */
+  readonly created: number;
+  /** Counter or gauge value. */
+  readonly value?: number;
+  /** Histogram: per-bucket (not cumulative) counts, the last one for +Inf. */
+  readonly counts?: readonly number[];
+  readonly sum?: number;
+  readonly count?: number;
+  /** Summary: the quantile sketch of the current window. */
+  readonly sketch?: SketchSnapshot;
+}
+
+export interface MetricSnapshot {
+  readonly name: string;
+  readonly help: string;
+  readonly type: MetricType;
+  readonly labelNames: readonly string[];
+  /** Histogram bucket upper bounds (without +Inf). */
+  readonly buckets?: readonly number[];
+  /** Summary quantiles. */
+  readonly quantiles?: readonly number[];
+  readonly aggregate?: GaugeAggregation;
+  readonly series: readonly SeriesSnapshot[];
+}

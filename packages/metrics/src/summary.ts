@@ -1,0 +1,175 @@
+import { InvalidOptionError, InvalidValueError } from './errors.js';
+import { braces, type Format, Metric, type MetricOptions } from './metric.js';
+import { formatBound, formatValue } from './names.js';
+import { ACTIVE, type LabelValues, Series, type SeriesTable } from './series.js';
+import { QuantileSketch } from './sketch.js';
+import type { SeriesSnapshot } from './snapshot.js';
+
+interface Window {
+  readonly ageBuckets: number;
+  readonly bucketMs: number;
+  readonly alpha: number;
+  readonly now: () => number;
+}
+
+/**
+ * A pre-bound summary series: a ring of sketches, one per age bucket. An
+ * observation goes into the newest; a scrape merges them all; every
+ * `maxAgeSeconds / ageBuckets` the oldest is cleared. Memory is bounded.
+ */
+export class SummaryChild extends Series {
+  private readonly ring: QuantileSketch[];
+  private head = 0;
+  private rotateAt: number;
+  sum = 0;
+  count = 0;
+
+  constructor(
+    table: SeriesTable<Series>,
+    private readonly window: Window,
+    labelValues: readonly string[],
+    labelText: string,
+    createdAt: number,
+  ) {
+    super(table, labelValues, labelText, createdAt);
+    this.ring = Array.from({ length: window.ageBuckets }, () => new QuantileSketch(window.alpha));
+    this.rotateAt = window.now() + window.bucketMs;
+  }
+
+  observe(v: number): void {
+    if (typeof v !== 'number' || Number.isNaN(v))
+      throw new InvalidValueError(this.table.metric, v, 'observe a number (NaN is refused)');
+    let s: SummaryChild = this;
+    if (s.state !== ACTIVE) s = s.revive();
+    s.rotate();
+    s.ring[s.head]!.add(v);
+    s.sum += v;
+    s.count++;
+  }
+
+  startTimer(): () => number {
+    const start = performance.now();
+    return () => {
+      const seconds = (performance.now() - start) / 1000;
+      this.observe(seconds);
+      return seconds;
+    };
+  }
+
+  /** The merged sketch of the current window. */
+  windowSketch(): QuantileSketch {
+    this.rotate();
+    const merged = new QuantileSketch(this.window.alpha);
+    for (const s of this.ring) merged.merge(s.snapshot());
+    return merged;
+  }
+
+  private rotate(): void {
+    const now = this.window.now();
+    if (now < this.rotateAt) return;
+    const steps = Math.min(this.ring.length, Math.floor((now - this.rotateAt) / this.window.bucketMs) + 1);
+    for (let i = 0; i < steps; i++) {
+      this.head = (this.head + 1) % this.ring.length;
+      this.ring[this.head]!.clear();
+    }
+    this.rotateAt += Math.floor((now - this.rotateAt) / this.window.bucketMs + 1) * this.window.bucketMs;
+  }
+
+  reset(): void {
+    for (const s of this.ring) s.clear();
+    this.sum = 0;
+    this.count = 0;
+  }
+}
+
+export interface SummaryOptions<L extends string> extends MetricOptions<L, Summary<L>> {
+  /** Quantiles to expose, each in [0, 1]. Default [0.5, 0.9, 0.95, 0.99]. */
+  readonly percentiles?: readonly number[];
+  /** Observations older than this leave the quantiles (not `_sum`/`_count`). Default 600. */
+  readonly maxAgeSeconds?: number;
+  /** Number of buckets the window slides by. Default 5. */
+  readonly ageBuckets?: number;
+  /** Relative accuracy of every quantile. Default 0.01 (1%). */
+  readonly accuracy?: number;
+}
+
+/** Quantiles over a sliding window, in bounded memory, mergeable across processes. */
+export class Summary<L extends string = never> extends Metric<SummaryChild, L> {
+  readonly type = 'summary' as const;
+  readonly percentiles: readonly number[];
+
+  constructor(options: SummaryOptions<L>) {
+    const name = options?.name;
+    const percentiles = options?.percentiles ?? [0.5, 0.9, 0.95, 0.99];
+    for (const q of percentiles) {
+      if (!(q >= 0 && q <= 1)) throw new InvalidOptionError(name, 'percentiles', `must be in [0, 1], got ${q}`);
+    }
+    const maxAge = options?.maxAgeSeconds ?? 600;
+    const ageBuckets = options?.ageBuckets ?? 5;
+    const alpha = options?.accuracy ?? 0.01;
+    if (!(maxAge > 0)) throw new InvalidOptionError(name, 'maxAgeSeconds', `must be > 0, got ${maxAge}`);
+    if (!Number.isInteger(ageBuckets) || ageBuckets < 1) {
+      throw new InvalidOptionError(name, 'ageBuckets', `must be an integer ≥ 1, got ${ageBuckets}`);
+    }
+    if (!(alpha > 0 && alpha < 1)) throw new InvalidOptionError(name, 'accuracy', `must be in (0, 1), got ${alpha}`);
+    const window: Window = { ageBuckets, bucketMs: (maxAge * 1000) / ageBuckets, alpha, now: options?.now ?? Date.now };
+    super(options, (table) => (v, t, c) => new SummaryChild(table, window, v, t, c));
+    this.percentiles = [...percentiles];
+  }
+
+  observe(value: number): void;
+  observe(labels: LabelValues<L>, value: number): void;
+  observe(a: number | LabelValues<L>, b?: number): void {
+    if (typeof a === 'object') this.table.get(a).observe(b as number);
+    else this.noLabels().observe(a);
+  }
+
+  startTimer(labels?: LabelValues<L>): () => number {
+    return (labels ? this.table.get(labels) : this.noLabels()).startTimer();
+  }
+
+  labels(labels: LabelValues<L>): SummaryChild {
+    return this.table.get(labels);
+  }
+
+  protected writeSeries(out: string[], s: SummaryChild, fmt: Format): void {
+    writeSummary(out, this.name, this.percentiles, s.labelText, s.windowSketch(), s.sum, s.count, s.createdAt, fmt);
+  }
+
+  protected resetSeries(s: SummaryChild): void {
+    s.reset();
+  }
+
+  protected snapshotSeries(s: SummaryChild): SeriesSnapshot {
+    return {
+      labels: s.labelValues,
+      created: s.createdAt,
+      sum: s.sum,
+      count: s.count,
+      sketch: s.windowSketch().snapshot(),
+    };
+  }
+
+  protected override snapshotMeta() {
+    return { quantiles: this.percentiles };
+  }
+}
+
+export function writeSummary(
+  out: string[],
+  name: string,
+  quantiles: readonly number[],
+  labelText: string,
+  sketch: QuantileSketch,
+  sum: number,
+  count: number,
+  created: number,
+  fmt: Format,
+): void {
+  const pre = labelText === '' ? `${name}{quantile="` : `${name}{${labelText},quantile="`;
+  for (const q of quantiles)
+    out.push(`${pre}${formatBound(q, fmt.openMetrics)}"} ${formatValue(sketch.quantile(q))}\n`);
+  const l = braces(labelText);
+  out.push(`${name}_sum${l} ${formatValue(sum)}\n${name}_count${l} ${count}\n`);
+  if (fmt.openMetrics) out.push(`${name}_created${l} ${created / 1000}\n`);
+}

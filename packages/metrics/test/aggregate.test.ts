@@ -1,0 +1,70 @@
+import cluster from 'node:cluster';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import parse from 'parse-prometheus-text-format';
+import { describe, expect, it } from 'vitest';
+import { aggregateMetrics, Counter, clusterMetrics, formatSnapshots, mergeSnapshots, Registry } from '../src/index.js';
+
+const fixture = fileURLToPath(new URL('./fixtures/worker.ts', import.meta.url));
+const tsx = ['--import', 'tsx'];
+
+function checkMerged(text: string): void {
+  const families = new Map(parse(text).map((f) => [f.name, f]));
+  expect(families.get('jobs_total')!.metrics).toEqual([{ value: '3', labels: { kind: 'a' } }]); // 1 + 2
+  expect(families.get('heap_max')!.metrics).toEqual([{ value: '10' }]); // max(0, 10)
+  expect(families.get('inflight')!.metrics).toEqual([{ value: '3' }]); // 1 + 2
+  expect(families.get('lat_seconds')!.metrics[0]!.buckets).toEqual({ '1': '1', '10': '2', '+Inf': '2' });
+  // Sketches merge exactly: the median of 1..200 is 100, within 1%.
+  const median = Number(families.get('sz')!.metrics[0]!.quantiles!['0.5']);
+  expect(Math.abs(median - 100) / 100).toBeLessThanOrEqual(0.01);
+}
+
+describe('aggregation across processes', () => {
+  it('merges two real node:cluster workers and the primary', async () => {
+    cluster.setupPrimary({ exec: fixture, execArgv: tsx, silent: true });
+    const workers = [0, 1].map((i) => cluster.fork({ PEER_INDEX: String(i) }));
+    try {
+      await Promise.all(workers.map((w) => once(w, 'message')));
+      const local = new Registry();
+      new Counter({ name: 'primary_total', help: 'Primary.', registry: local }).inc(7);
+      const text = await clusterMetrics({ local });
+      checkMerged(text);
+      expect(text).toContain('primary_total 7\n');
+    } finally {
+      for (const w of workers) w.kill();
+    }
+  });
+
+  it('merges worker threads through their Worker objects', async () => {
+    const stub = fileURLToPath(new URL('./fixtures/worker-thread.mjs', import.meta.url));
+    const workers = [0, 1].map((index) => new Worker(stub, { workerData: { index } }));
+    try {
+      await Promise.all(workers.map((w) => once(w, 'message')));
+      checkMerged(await aggregateMetrics(workers));
+    } finally {
+      await Promise.all(workers.map((w) => w.terminate()));
+    }
+  });
+
+  it('fails with a typed error when a peer never answers', async () => {
+    const { port1, port2 } = new MessageChannel();
+    try {
+      await expect(aggregateMetrics([port1 as never], { timeoutMs: 50 })).rejects.toMatchObject({
+        code: 'PERF_METRICS_AGGREGATION',
+      });
+    } finally {
+      port1.close();
+      port2.close();
+    }
+  });
+
+  it('refuses to merge one metric declared with different buckets', async () => {
+    const a = { name: 'h', help: 'H.', type: 'histogram', labelNames: [], buckets: [1], series: [] } as const;
+    const b = { ...a, buckets: [2] };
+    expect(() => mergeSnapshots([[a], [b]])).toThrowError(
+      expect.objectContaining({ code: 'PERF_METRICS_INVALID_OPTION' }),
+    );
+    expect(await formatSnapshots(mergeSnapshots([[a], [a]]))).toBe('# HELP h H.\n# TYPE h histogram\n');
+  });
+});
