@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 // One run from the root over every package, app and the bench tooling.
 export default defineConfig({
   test: {
-    include: ['{packages,apps,tools,bench}/*/test/**/*.test.ts', 'bench/test/**/*.test.ts'],
+    include: ['{packages,apps,tools}/*/test/**/*.test.ts', '{bench,scripts}/test/**/*.test.ts'],
     exclude: ['**/node_modules/**', '**/dist/**'],
     typecheck: {
       enabled: true,
