@@ -34,10 +34,16 @@ const env = {
   DO_NOT_TRACK: '1',
 };
 
-function run(cmd, args, opts = {}) {
+/** Runs a command and returns its exit status (failing fast only when it cannot start). */
+function runStatus(cmd, args, opts = {}) {
   const result = spawnSync(cmd, args, { cwd: root, env, stdio: 'inherit', ...opts });
   if (result.error) fail(`could not run ${cmd}: ${result.error.message}`);
-  if (result.status !== 0) process.exit(result.status ?? 1);
+  return result.status ?? 1;
+}
+
+function run(cmd, args, opts = {}) {
+  const status = runStatus(cmd, args, opts);
+  if (status !== 0) process.exit(status);
 }
 
 function installedPnpm() {
@@ -55,25 +61,76 @@ function install() {
 }
 
 function requireInstalled() {
-  if (installedPnpm() !== pnpmVersion || !existsSync(join(root, 'node_modules', '.modules.yaml'))) {
+  // Installed by `npm test`/`npm start` (pnpm in .tools/) or by the user's own `pnpm install`.
+  if (!existsSync(join(root, 'node_modules', '.modules.yaml'))) {
     fail('dependencies are not installed: run `npm test` (installs and tests) or `npm start` once first.');
   }
 }
 
 const turbo = (...args) => run('turbo', ['run', ...args, '--output-logs=errors-only']);
+const benchCli = (command, args) => runStatus('pnpm', ['--filter', '@perf/bench', 'run', command, ...args]);
+
+/**
+ * The dashboard's browser test needs Debian's Chromium. Install it when it is
+ * missing and we can (root with apt-get); otherwise say in one line that the
+ * test will skip (or fail under PERF_REQUIRE_SERVICES=1).
+ */
+function ensureChromium() {
+  const path = '/usr/bin/chromium';
+  if (existsSync(path)) return;
+  const apt =
+    process.platform === 'linux' &&
+    process.getuid?.() === 0 &&
+    spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status === 0;
+  if (!apt) {
+    console.log(
+      `perf: ${path} is missing and cannot be installed here (needs root and apt-get): the dashboard browser test will skip (fail under PERF_REQUIRE_SERVICES=1); install Debian's chromium to run it.`,
+    );
+    return;
+  }
+  console.log("perf: installing Debian's chromium for the dashboard browser test");
+  const aptEnv = { ...env, DEBIAN_FRONTEND: 'noninteractive' };
+  const install = () =>
+    spawnSync('apt-get', ['install', '-y', 'chromium'], { stdio: 'inherit', env: aptEnv }).status === 0;
+  if (!install()) {
+    spawnSync('apt-get', ['update'], { stdio: 'inherit', env: aptEnv }); // a fresh machine has no package lists yet
+    install();
+  }
+  if (!existsSync(path))
+    console.log(
+      'perf: chromium could not be installed: the dashboard browser test will skip (fail under PERF_REQUIRE_SERVICES=1).',
+    );
+}
+
+/** `npm start -- --serve [--port N]`: those flags go to the report, the rest to the benchmarks. */
+function splitServeArgs(args) {
+  const bench = [];
+  const report = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--serve') report.push('--serve');
+    else if (args[i] === '--port') report.push('--port', args[++i]);
+    else bench.push(args[i]);
+  }
+  return { bench, report };
+}
 
 const tasks = {
-  // The main job: for now the benchmark suite with its ours-vs-peer table.
+  // The main job: the benchmark suite with its ours-vs-peer table, then the
+  // dashboard (rendered even when a bench file failed, to show what was measured).
   start: () => {
     install();
     turbo('build');
-    run('pnpm', ['--filter', '@perf/bench', 'run', 'bench', ...process.argv.slice(3)]);
+    const { bench, report } = splitServeArgs(process.argv.slice(3));
+    const status = benchCli('bench', bench);
+    const reported = benchCli('report', report);
+    process.exit(status || reported);
   },
   test: () => {
     install();
     turbo('build', 'typecheck');
     run('biome', ['check', '.']);
     run('node', ['scripts/check-packages.mjs']);
+    ensureChromium();
     run('vitest', ['run', ...process.argv.slice(3)]);
   },
   build: () => {
@@ -92,6 +149,21 @@ const tasks = {
     requireInstalled();
     turbo('build');
     run('pnpm', ['--filter', '@perf/bench', 'run', 'bench', ...process.argv.slice(3)]);
+  },
+  'bench:baseline': () => {
+    requireInstalled();
+    turbo('build');
+    process.exit(benchCli('baseline', process.argv.slice(3)));
+  },
+  // Exit 1 on a confirmed regression, 2 when the input cannot be compared: a CI gate.
+  'bench:compare': () => {
+    requireInstalled();
+    turbo('build');
+    process.exit(benchCli('compare', process.argv.slice(3)));
+  },
+  'bench:report': () => {
+    requireInstalled();
+    process.exit(benchCli('report', process.argv.slice(3)));
   },
   changeset: () => {
     requireInstalled();

@@ -2,6 +2,7 @@
 // against its peers on the same inputs, then `runSuite()` measures them with
 // mitata in this one process and reports (a table, and JSON for the runner).
 import { writeFileSync } from 'node:fs';
+import { getHeapStatistics } from 'node:v8';
 import { measure } from 'mitata';
 import type { CaseResult, Comparison, Goal, SampleStats, SuiteResult } from './results.js';
 import { formatTable } from './table.js';
@@ -47,8 +48,22 @@ function keepSamples(samples: readonly number[]): number[] {
   return out;
 }
 
+// The heap counter mitata's own run() uses on Node: bytes allocated per call.
+const heap = () => {
+  const m = getHeapStatistics();
+  return m.used_heap_size + m.malloced_memory;
+};
+
+function memory(
+  m: { avg: number; min: number; max: number } | undefined,
+): { avg: number; min: number; max: number } | undefined {
+  return m && Number.isFinite(m.avg) ? { avg: m.avg, min: m.min, max: m.max } : undefined;
+}
+
 async function measureCase(name: string, role: CaseResult['role'], fn: BenchFn): Promise<CaseResult> {
-  const s = await measure(fn);
+  const s = await measure(fn, { heap });
+  const h = memory(s.heap);
+  const g = memory(s.gc);
   const stats: SampleStats = {
     min: s.min,
     max: s.max,
@@ -59,6 +74,8 @@ async function measureCase(name: string, role: CaseResult['role'], fn: BenchFn):
     p99: s.p99,
     n: s.samples.length,
     samples: keepSamples(s.samples),
+    ...(h ? { heap: h } : {}),
+    ...(g ? { gc: g } : {}),
   };
   return { name, role, stats };
 }
@@ -86,4 +103,4 @@ export async function runSuite(file: string, filter = process.env.PERF_BENCH_GRE
   return result;
 }
 
-export type { CaseResult, Comparison, Goal, SampleStats, SuiteResult } from './results.js';
+export type { CaseResult, Comparison, Goal, MemoryStats, SampleStats, SuiteResult } from './results.js';

@@ -14,6 +14,17 @@ export interface SampleStats {
   /** Number of samples mitata took (before thinning). */
   readonly n: number;
   readonly samples: readonly number[];
+  /** Heap bytes allocated per call (mitata's V8 heap counter); absent in older results. */
+  readonly heap?: MemoryStats;
+  /** Time of a forced GC between samples, when mitata measured it. */
+  readonly gc?: MemoryStats;
+}
+
+/** avg/min/max of a per-sample figure that mitata reports besides time. */
+export interface MemoryStats {
+  readonly avg: number;
+  readonly min: number;
+  readonly max: number;
 }
 
 export interface CaseResult {
@@ -65,6 +76,19 @@ export interface RunResult {
   readonly startedAt: string;
   readonly env: Environment;
   readonly packages: readonly PackageResult[];
+}
+
+/** The fields that must match for two runs' timings to be comparable (not the commit: that is what changes). */
+export const FINGERPRINT_FIELDS = ['node', 'platform', 'arch', 'cpu', 'cores'] as const;
+
+/** `node 20.20.2 → 24.21.0` for each fingerprint field that differs; empty when comparable. */
+export function environmentDifferences(before: Environment, after: Environment): string[] {
+  return FINGERPRINT_FIELDS.filter((f) => before[f] !== after[f]).map((f) => `${f} ${before[f]} → ${after[f]}`);
+}
+
+/** `Node 20.20.2, AMD EPYC × 2, linux/x64`. */
+export function describeEnvironment(e: Environment): string {
+  return `Node ${e.node}, ${e.cpu} × ${e.cores}, ${e.platform}/${e.arch}`;
 }
 
 /** median(ours) / median(peer) for each peer and reference of a comparison. */

@@ -1,0 +1,2 @@
+export type { PostgresQueryable, PostgresSinkOptions } from './postgresSink.js';
+export { postgresSink } from './postgresSink.js';

@@ -1,0 +1,2 @@
+export type { RedisPipelineLike, RedisSinkOptions } from './redisSink.js';
+export { redisSink } from './redisSink.js';

@@ -1,0 +1,2 @@
+export type { SqlSinkOptions } from './sqlSink.js';
+export { sqlSink } from './sqlSink.js';

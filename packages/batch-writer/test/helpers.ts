@@ -1,0 +1,59 @@
+// Test doubles for the core tests: a sink that records batches and whose
+// behaviour each test scripts.
+import type { FlushContext, FlushResult } from '../src/index.js';
+
+export interface RecordingSink<T> {
+  readonly batches: T[][];
+  readonly attempts: FlushContext[];
+  readonly flush: (items: readonly T[], context: FlushContext) => Promise<FlushResult | undefined>;
+  /** Next calls use this behaviour; default: succeed at once. */
+  behave(fn: (items: readonly T[], context: FlushContext) => Promise<FlushResult | undefined>): void;
+}
+
+export function recordingSink<T>(): RecordingSink<T> {
+  let behaviour = async (_items: readonly T[], _context: FlushContext): Promise<FlushResult | undefined> => undefined;
+  const sink: RecordingSink<T> = {
+    batches: [],
+    attempts: [],
+    flush: (items, context) => {
+      sink.batches.push([...items]);
+      sink.attempts.push(context);
+      return behaviour(items, context);
+    },
+    behave(fn) {
+      behaviour = fn;
+    },
+  };
+  return sink;
+}
+
+/** A promise with its resolve and reject, to hold a flush open. */
+export interface Deferred<T = void> {
+  promise: Promise<T>;
+  resolve: (value: T) => void;
+  reject: (error: unknown) => void;
+}
+
+export function deferred<T = void>(): Deferred<T> {
+  let resolve!: (v: T) => void;
+  let reject!: (e: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+/** Deterministic [0, 1) numbers (a small LCG), for the retry jitter. */
+export function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+}
+
+/** An error the default classify retries, as node would raise on a reset socket. */
+export function connectionReset(): Error {
+  return Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
+}

@@ -1,0 +1,62 @@
+/** Options of adaptive tiering: learning the common request sizes and giving them a class of their own. */
+export interface AdaptiveOptions {
+  /** Acquires per learning window; at the end of each window the counts are judged and reset. Default 1024. */
+  readonly window?: number;
+  /** Share of a window's acquires (0–1] a size bucket needs to earn its own class. Default 0.1. */
+  readonly minShare?: number;
+  /** Most classes adaptive tiering may add over the pool's life. Default 16. */
+  readonly maxAddedTiers?: number;
+}
+
+// Distinct buckets counted per window: bounds the memory and the work of a
+// window even when every request has a different size.
+const MAX_BUCKETS = 64;
+
+/**
+ * Rounds a size up to 1/16 of its power of two (and at least 4 KiB pages
+ * above 64 KiB), so sizes that differ by a few bytes share a learned class and
+ * its waste stays under ~6 %.
+ */
+export function bucketOf(size: number): number {
+  const step = Math.max(1, 2 ** (Math.floor(Math.log2(size)) - 4));
+  return Math.ceil(size / step) * step;
+}
+
+/** Counts request sizes per window and reports the buckets that deserve a class. */
+export class AdaptiveTiers {
+  readonly #window: number;
+  readonly #minShare: number;
+  #remaining: number;
+  readonly #counts = new Map<number, number>();
+  #seen = 0;
+
+  constructor(options: Required<AdaptiveOptions>) {
+    this.#window = options.window;
+    this.#minShare = options.minShare;
+    this.#remaining = options.maxAddedTiers;
+  }
+
+  /**
+   * Records one request. At the end of a window returns the bucket sizes whose
+   * share reached `minShare` (the caller decides which need a new class).
+   */
+  record(size: number): number[] | undefined {
+    if (this.#remaining === 0) return undefined;
+    const bucket = bucketOf(size);
+    const n = this.#counts.get(bucket);
+    if (n !== undefined) this.#counts.set(bucket, n + 1);
+    else if (this.#counts.size < MAX_BUCKETS) this.#counts.set(bucket, 1);
+    if (++this.#seen < this.#window) return undefined;
+    const threshold = this.#minShare * this.#seen;
+    const common: number[] = [];
+    for (const [bucket, count] of this.#counts) if (count >= threshold) common.push(bucket);
+    this.#counts.clear();
+    this.#seen = 0;
+    return common;
+  }
+
+  /** Called by the pool for each class it added; stops learning once `maxAddedTiers` is reached. */
+  added(): void {
+    this.#remaining--;
+  }
+}

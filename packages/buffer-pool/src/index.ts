@@ -1,0 +1,24 @@
+export type { AdaptiveOptions } from './adaptiveTiers.js';
+export { BufferLease } from './BufferLease.js';
+export { BufferPool } from './BufferPool.js';
+export type {
+  DropEvent,
+  InvalidReleaseEvent,
+  MissEvent,
+  OversizeEvent,
+  TierEvent,
+  TruncateEvent,
+} from './channels.js';
+export {
+  BufferPoolError,
+  DoubleReleaseError,
+  ForeignReleaseError,
+  InvalidOptionError,
+  InvalidSizeError,
+  OutputReleasedError,
+  OversizeError,
+} from './errors.js';
+export type { LeakReport } from './leakTracker.js';
+export { OutputBuffer, type OutputBufferOptions, type OutputContext } from './OutputBuffer.js';
+export type { BufferPoolOptions, PrewarmSpec } from './options.js';
+export type { BufferPoolStats, SizeClassStats } from './stats.js';
