@@ -1,0 +1,73 @@
+// Seeded access traces for the hit-ratio comparison. Same seed, same trace,
+// on every machine: the ratios in the README can be reproduced exactly.
+
+/** mulberry32: a tiny seeded PRNG returning floats in [0, 1). */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Draws item ranks 0..n-1 with Zipf popularity (exponent `s`). */
+export function zipfSampler(n: number, s: number, random: () => number): () => number {
+  const cdf = new Float64Array(n);
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    sum += 1 / (i + 1) ** s;
+    cdf[i] = sum;
+  }
+  return () => {
+    const u = random() * sum;
+    let lo = 0;
+    let hi = n - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (cdf[mid]! < u) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+}
+
+export interface Trace {
+  readonly name: string;
+  readonly cacheSize: number;
+  readonly keys: readonly string[];
+}
+
+/**
+ * Zipf popularity over `items` keys with one-off scans mixed in: every
+ * `scanEvery` accesses a burst of `scanLength` keys that are never seen again.
+ */
+export function zipfWithScan(seed = 42, length = 200_000, items = 20_000, cacheSize = 1_000): Trace {
+  const random = seededRandom(seed);
+  const next = zipfSampler(items, 0.9, random);
+  const keys: string[] = [];
+  const scanEvery = 10_000;
+  const scanLength = 2_000;
+  let scanned = 0;
+  while (keys.length < length) {
+    if (keys.length > 0 && keys.length % scanEvery === 0) {
+      for (let i = 0; i < scanLength && keys.length < length; i++) keys.push(`scan:${scanned++}`);
+    }
+    keys.push(`item:${next()}`);
+  }
+  return { name: 'Zipf 0.9 + one-off scans', cacheSize, keys };
+}
+
+/** Plain Zipf popularity. */
+export function zipf(seed = 7, length = 200_000, items = 20_000, cacheSize = 1_000): Trace {
+  const next = zipfSampler(items, 0.9, seededRandom(seed));
+  return { name: 'Zipf 0.9', cacheSize, keys: Array.from({ length }, () => `item:${next()}`) };
+}
+
+/** A loop over 1.5× the cache size: LRU always evicts the key needed next. */
+export function loop(length = 200_000, cacheSize = 1_000): Trace {
+  const span = Math.round(cacheSize * 1.5);
+  return { name: 'loop 1.5× cache', cacheSize, keys: Array.from({ length }, (_, i) => `loop:${i % span}`) };
+}

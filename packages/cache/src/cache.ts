@@ -1,0 +1,597 @@
+// The cache: L1 (lru-cache or W-TinyLFU) with single-flight loads, stale
+// serving, tags and negative entries; optionally an L2 shared by a fleet.
+import { randomUUID } from 'node:crypto';
+import {
+  evictChannel,
+  hitChannel,
+  invalidateChannel,
+  l2ErrorChannel,
+  loadChannel,
+  missChannel,
+  staleChannel,
+} from './channels.js';
+import { coarseNow } from './clock.js';
+import { Entry } from './entry.js';
+import { CacheClosedError, LoadAbortedError, UndefinedValueError } from './errors.js';
+import { type Loader, type LoadOptions, runLoader } from './loader.js';
+import { LruStore } from './lruStore.js';
+import { createMemo, type Memo, type MemoOptions } from './memo.js';
+import { type CacheOptions, validateOptions, validateWrite, type WriteOptions } from './options.js';
+import type { InvalidationMessage, SecondLevel, StoredValue } from './secondLevel.js';
+import { boundedCall, FAILED } from './secondLevelCall.js';
+import { type CacheStats, StatsCounters } from './stats.js';
+import type { RemovalReason, Store } from './store.js';
+import { TinyLfuStore } from './tinyLfuStore.js';
+import { type WarmOptions, type WarmReport, type WarmSource, warm } from './warm.js';
+
+interface Flight<V> {
+  promise: Promise<V>;
+  readonly controller: AbortController;
+  /** Set when the key was invalidated during the load: the result is returned but not stored. */
+  invalidated: boolean;
+  /** A waiter without a signal (or a background refresh) keeps the load alive. */
+  pinned: boolean;
+  /** A stale-while-revalidate refresh nobody waits for. */
+  background: boolean;
+  waiters: number;
+  readonly tags: readonly string[] | undefined;
+}
+
+const noop = (): void => {};
+// Settled promises are immutable: without a second level every write shares these.
+const DONE: Promise<void> = Promise.resolve();
+const TRUE: Promise<boolean> = Promise.resolve(true);
+const FALSE: Promise<boolean> = Promise.resolve(false);
+
+export class Cache<V extends NonNullable<unknown> | null> implements AsyncDisposable {
+  readonly #store: Store<V>;
+  readonly #stats = new StatsCounters();
+  readonly #flights = new Map<string, Flight<V>>();
+  readonly #tagIndex = new Map<string, Set<string>>();
+  readonly #pending = new Set<Promise<unknown>>();
+  readonly #name: string;
+  readonly #now: () => number;
+  readonly #random: () => number;
+  readonly #ttl: number;
+  readonly #jitter: number;
+  readonly #swr: number;
+  readonly #sie: number;
+  readonly #negativeTtl: number;
+  readonly #loadTimeout: number;
+  readonly #l2: SecondLevel | undefined;
+  readonly #l2Timeout: number;
+  readonly #lock: { readonly ttl: number; readonly pollInterval: number } | undefined;
+  readonly #id = randomUUID();
+  /** Only a `maxSize` bound can refuse an entry outright. */
+  readonly #sized: boolean;
+  #memoCount = 0;
+  #closed = false;
+
+  constructor(options: CacheOptions<V>) {
+    validateOptions(options);
+    this.#name = options.name ?? 'cache';
+    this.#now = options.now ?? coarseNow;
+    this.#random = options.random ?? Math.random;
+    this.#ttl = options.ttl ?? 0;
+    this.#jitter = options.ttlJitter ?? 0;
+    this.#swr = options.staleWhileRevalidate ?? 0;
+    this.#sie = options.staleIfError ?? 0;
+    this.#negativeTtl = options.negativeTtl ?? 0;
+    this.#loadTimeout = options.loadTimeout ?? 0;
+    this.#l2 = options.secondLevel;
+    this.#sized = options.maxSize !== undefined;
+    this.#l2Timeout = options.secondLevelTimeout ?? 100;
+    this.#lock = options.lock && { ttl: options.lock.ttl, pollInterval: options.lock.pollInterval ?? 20 };
+    const onRemove = (key: string, entry: Entry<V>, reason: RemovalReason) => this.#onRemove(key, entry, reason);
+    this.#store =
+      options.policy === 'tinylfu'
+        ? new TinyLfuStore<V>({ max: options.max!, onRemove })
+        : new LruStore<V>({
+            max: options.max,
+            maxSize: options.maxSize,
+            sizeCalculation: options.sizeCalculation,
+            onRemove,
+          });
+    this.#l2?.subscribe((m) => this.#onRemoteInvalidation(m));
+  }
+
+  /** Entries held in process (expired ones included until they are touched or evicted). */
+  get size(): number {
+    return this.#store.size;
+  }
+
+  /** The fresh value of `key` in process, or undefined. Never reads the second level (use `getOrLoad`). */
+  get(key: string): V | undefined {
+    const e = this.#store.get(key);
+    if (e !== undefined && !e.negative && (e.expiresAt === Number.POSITIVE_INFINITY || e.expiresAt > this.#now())) {
+      this.#stats.hits++;
+      if (hitChannel.hasSubscribers) hitChannel.publish({ cache: this.#name, key });
+      return e.value as V;
+    }
+    if (e !== undefined && e.usableUntil <= this.#now()) this.#store.delete(key);
+    this.#miss(key);
+    return undefined;
+  }
+
+  /** Whether `key` has a fresh value in process; does not count as an access. */
+  has(key: string): boolean {
+    const e = this.#store.peek(key);
+    return e !== undefined && !e.negative && e.expiresAt > this.#now();
+  }
+
+  /**
+   * Stores a value in process at once; the returned promise settles when the
+   * second level has it and other instances were told (it never rejects).
+   * Throws `UndefinedValueError` for `undefined`.
+   */
+  set(key: string, value: V, options?: WriteOptions): Promise<void> {
+    this.#assertOpen();
+    if (value === undefined) throw new UndefinedValueError(key);
+    validateWrite(options);
+    // A load already running for this key would otherwise overwrite this newer value.
+    const flight = this.#flights.get(key);
+    if (flight !== undefined) flight.invalidated = true;
+    const entry = this.#write(key, value, options?.ttl, options?.tags);
+    return this.#l2Write(key, entry, true);
+  }
+
+  /**
+   * The value of `key`: fresh from process, else stale while refreshing (if
+   * `staleWhileRevalidate`), else loaded once however many callers wait
+   * (through the second level when there is one). A load error reaches every
+   * waiter and is not cached unless `negativeTtl` is set.
+   */
+  getOrLoad(key: string, loader: Loader<V>, options?: LoadOptions): Promise<V> {
+    // Hot path kept tiny so it inlines: a fresh entry that already has its settled promise.
+    const e = this.#store.get(key);
+    if (
+      e !== undefined &&
+      e.resolved !== undefined &&
+      (e.expiresAt === Number.POSITIVE_INFINITY || e.expiresAt > this.#now())
+    ) {
+      this.#stats.hits++;
+      if (hitChannel.hasSubscribers) hitChannel.publish({ cache: this.#name, key });
+      return e.resolved;
+    }
+    return this.#getOrLoadSlow(key, e, loader, options);
+  }
+
+  #getOrLoadSlow(
+    key: string,
+    e: Entry<V> | undefined,
+    loader: Loader<V>,
+    options: LoadOptions | undefined,
+  ): Promise<V> {
+    if (e === undefined) {
+      this.#miss(key);
+      return this.#join(key, loader, options, undefined);
+    }
+    if (!(e.expiresAt === Number.POSITIVE_INFINITY || e.expiresAt > this.#now())) {
+      return this.#expired(key, e, loader, options);
+    }
+    if (e.negative) {
+      this.#stats.negativeHits++;
+      return Promise.reject(e.error);
+    }
+    this.#stats.hits++;
+    if (hitChannel.hasSubscribers) hitChannel.publish({ cache: this.#name, key });
+    // One settled promise per entry, reused by every later hit: no allocation on the hot path.
+    e.resolved = Promise.resolve(e.value as V);
+    return e.resolved;
+  }
+
+  #expired(key: string, e: Entry<V>, loader: Loader<V>, options: LoadOptions | undefined): Promise<V> {
+    const now = this.#now();
+    if (this.#closed) return Promise.reject(new CacheClosedError());
+    if (!e.negative && now < e.staleWhileRevalidateUntil) {
+      this.#stale(key, 'revalidate');
+      if (!this.#flights.has(key)) {
+        const flight = this.#start(key, loader, options, e.value);
+        flight.pinned = true;
+        flight.background = true;
+      }
+      return Promise.resolve(e.value as V);
+    }
+    if (now >= e.usableUntil) this.#store.delete(key);
+    this.#miss(key);
+    const loaded = this.#join(key, loader, options, e.negative ? undefined : e.value);
+    if (e.negative || !(now < e.staleIfErrorUntil)) return loaded;
+    return loaded.catch((error: unknown) => {
+      if (error instanceof LoadAbortedError || !(this.#now() < e.staleIfErrorUntil)) throw error;
+      this.#stale(key, 'error');
+      return e.value as V;
+    });
+  }
+
+  /** Drops `key` here and (when tiered) in the second level and in every instance's L1. */
+  delete(key: string): Promise<boolean> {
+    const had = this.#deleteLocal(key);
+    if (invalidateChannel.hasSubscribers) invalidateChannel.publish({ cache: this.#name, keys: [key], remote: false });
+    const l2 = this.#l2;
+    if (l2 === undefined) return had ? TRUE : FALSE;
+    return this.#track(
+      (async () => {
+        await this.#l2Call('delete', () => l2.delete([key]));
+        await this.#l2Call('publish', () => l2.publish({ origin: this.#id, keys: [key] }));
+        return had;
+      })(),
+    );
+  }
+
+  /** Drops every entry (and every key of this namespace in the second level). */
+  clear(): Promise<void> {
+    this.#clearLocal();
+    if (invalidateChannel.hasSubscribers) invalidateChannel.publish({ cache: this.#name, clear: true, remote: false });
+    const l2 = this.#l2;
+    if (l2 === undefined) return DONE;
+    return this.#track(
+      (async () => {
+        await this.#l2Call('clear', () => l2.clear());
+        await this.#l2Call('publish', () => l2.publish({ origin: this.#id, clear: true }));
+      })(),
+    );
+  }
+
+  /** Drops every entry written with `tag`; resolves to the number dropped in process. */
+  invalidateTag(tag: string): Promise<number> {
+    const dropped = this.#invalidateTagLocal(tag);
+    if (invalidateChannel.hasSubscribers) invalidateChannel.publish({ cache: this.#name, tag, remote: false });
+    const l2 = this.#l2;
+    if (l2 === undefined) return Promise.resolve(dropped);
+    return this.#track(
+      (async () => {
+        await this.#l2Call('invalidateTag', () => l2.invalidateTag(tag));
+        await this.#l2Call('publish', () => l2.publish({ origin: this.#id, tag }));
+        return dropped;
+      })(),
+    );
+  }
+
+  /**
+   * Memoises `fn` in this cache (e.g. pool statistics with a short `ttl`);
+   * concurrent calls share one computation. Call `invalidate()` when the state changes.
+   */
+  memo<A extends unknown[], R extends V>(fn: (...args: A) => R | Promise<R>, options?: MemoOptions<A>): Memo<A, R> {
+    return createMemo<V, A, R>(this, this.#l2 !== undefined, `#${this.#memoCount++}`, fn, options);
+  }
+
+  /**
+   * Fills the cache at start: from `[key, value]` pairs, or from keys and a
+   * loader (at most `concurrency` loads at once, default 8). Failures are reported, not thrown.
+   */
+  warm(source: WarmSource<V>, options?: WarmOptions): Promise<WarmReport> {
+    return warm(this, source, options);
+  }
+
+  /** Counters since construction, as a plain object; cheap enough for every scrape. */
+  stats(): CacheStats {
+    return this.#stats.snapshot(this.#store.size, this.#flights.size, this.#store);
+  }
+
+  /**
+   * Stops accepting writes and loads, aborts background refreshes (nobody
+   * waits for them), waits for the loads callers wait for and for pending
+   * second-level writes, then closes the second level.
+   */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const flight of this.#flights.values()) {
+      if (flight.background) flight.controller.abort(new CacheClosedError());
+    }
+    await Promise.allSettled([...[...this.#flights.values()].map((f) => f.promise), ...this.#pending]);
+    await this.#l2?.close().catch(noop);
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  // ---- internals ----
+
+  #assertOpen(): void {
+    if (this.#closed) throw new CacheClosedError();
+  }
+
+  #miss(key: string): void {
+    this.#stats.misses++;
+    if (missChannel.hasSubscribers) missChannel.publish({ cache: this.#name, key });
+  }
+
+  #stale(key: string, reason: 'revalidate' | 'error'): void {
+    this.#stats.staleServed++;
+    if (staleChannel.hasSubscribers) staleChannel.publish({ cache: this.#name, key, reason });
+  }
+
+  #ttlOf(ttl: number | undefined): number {
+    const base = ttl ?? this.#ttl;
+    if (base === 0) return 0;
+    return this.#jitter === 0 ? base : base * (1 - this.#jitter * this.#random());
+  }
+
+  #write(key: string, value: V, ttl: number | undefined, tags: readonly string[] | undefined): Entry<V> {
+    const now = this.#now();
+    const t = this.#ttlOf(ttl);
+    const expiresAt = t === 0 ? Number.POSITIVE_INFINITY : now + t;
+    const entry = new Entry<V>(
+      value,
+      expiresAt,
+      this.#swr > 0 ? expiresAt + this.#swr : expiresAt,
+      this.#sie > 0 ? expiresAt + this.#sie : expiresAt,
+      tags && tags.length > 0 ? tags : undefined,
+      undefined,
+      false,
+    );
+    this.#put(key, entry);
+    return entry;
+  }
+
+  #put(key: string, entry: Entry<V>): void {
+    this.#store.set(key, entry);
+    if (this.#sized && this.#store.peek(key) !== entry) {
+      // lru-cache refuses an entry larger than maxSize (and drops the old one): count it, never silently.
+      this.#stats.tooLarge++;
+      return;
+    }
+    // After set: replacing an entry removes the old tags first, then these go in.
+    if (entry.tags !== undefined) {
+      for (const tag of entry.tags) {
+        let keys = this.#tagIndex.get(tag);
+        if (keys === undefined) {
+          keys = new Set();
+          this.#tagIndex.set(tag, keys);
+        }
+        keys.add(key);
+      }
+    }
+  }
+
+  #onRemove(key: string, entry: Entry<V>, reason: RemovalReason): void {
+    if (entry.tags !== undefined) {
+      for (const tag of entry.tags) {
+        const keys = this.#tagIndex.get(tag);
+        if (keys === undefined) continue;
+        keys.delete(key);
+        if (keys.size === 0) this.#tagIndex.delete(tag);
+      }
+    }
+    if (reason === 'evict') this.#stats.evictions++;
+    if (evictChannel.hasSubscribers) evictChannel.publish({ cache: this.#name, key, reason });
+  }
+
+  #deleteLocal(key: string): boolean {
+    const flight = this.#flights.get(key);
+    if (flight !== undefined) flight.invalidated = true;
+    return this.#store.delete(key);
+  }
+
+  #clearLocal(): void {
+    for (const flight of this.#flights.values()) flight.invalidated = true;
+    this.#store.clear();
+  }
+
+  #invalidateTagLocal(tag: string): number {
+    for (const flight of this.#flights.values()) {
+      if (flight.tags?.includes(tag)) flight.invalidated = true;
+    }
+    const keys = this.#tagIndex.get(tag);
+    if (keys === undefined) return 0;
+    let n = 0;
+    for (const key of [...keys]) if (this.#store.delete(key)) n++;
+    this.#tagIndex.delete(tag);
+    return n;
+  }
+
+  #onRemoteInvalidation(m: InvalidationMessage): void {
+    if (m.origin === this.#id) return;
+    if (m.clear) this.#clearLocal();
+    if (m.tag !== undefined) this.#invalidateTagLocal(m.tag);
+    if (m.keys !== undefined) for (const key of m.keys) this.#deleteLocal(key);
+    this.#stats.remoteInvalidations++;
+    if (invalidateChannel.hasSubscribers) invalidateChannel.publish({ cache: this.#name, ...m, remote: true });
+  }
+
+  /** Joins the running load of `key` or starts one; `signal` only ends this caller's wait. */
+  #join(key: string, loader: Loader<V>, options: LoadOptions | undefined, stale: V | undefined): Promise<V> {
+    if (this.#closed) return Promise.reject(new CacheClosedError());
+    try {
+      validateWrite(options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const flight = this.#flights.get(key) ?? this.#start(key, loader, options, stale);
+    flight.background = false; // someone waits for it now
+    const signal = options?.signal;
+    if (signal === undefined) {
+      flight.pinned = true;
+      return flight.promise;
+    }
+    if (signal.aborted) return Promise.reject(new LoadAbortedError(key, signal.reason));
+    flight.waiters++;
+    return new Promise<V>((resolve, reject) => {
+      const onAbort = () => {
+        flight.waiters--;
+        const error = new LoadAbortedError(key, signal.reason);
+        reject(error);
+        if (flight.waiters === 0 && !flight.pinned) flight.controller.abort(error);
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      flight.promise.then(
+        (v) => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(v);
+        },
+        (e: unknown) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(e);
+        },
+      );
+    });
+  }
+
+  #start(key: string, loader: Loader<V>, options: LoadOptions | undefined, stale: V | undefined): Flight<V> {
+    const flight: Flight<V> = {
+      promise: undefined as unknown as Promise<V>,
+      controller: new AbortController(),
+      invalidated: false,
+      pinned: false,
+      background: false,
+      waiters: 0,
+      tags: options?.tags,
+    };
+    this.#flights.set(key, flight);
+    flight.promise = this.#load(key, loader, options, stale, flight).finally(() => {
+      if (this.#flights.get(key) === flight) this.#flights.delete(key);
+    });
+    // Background refreshes have no caller; their errors are counted, never unhandled.
+    flight.promise.catch(noop);
+    return flight;
+  }
+
+  async #load(
+    key: string,
+    loader: Loader<V>,
+    options: LoadOptions | undefined,
+    stale: V | undefined,
+    flight: Flight<V>,
+  ): Promise<V> {
+    const started = this.#now();
+    const l2 = this.#l2;
+    if (l2 !== undefined) {
+      const found = await this.#fromL2(key, l2, flight);
+      if (found !== undefined) return found;
+    }
+    let lockToken: string | undefined;
+    if (l2 !== undefined && this.#lock !== undefined) {
+      const token = randomUUID();
+      // A failed lock call loads without the lock: L2 trouble never blocks a read.
+      const got = await this.#l2Call('acquireLock', () => l2.acquireLock(key, token, this.#lock!.ttl));
+      if (got === false) {
+        const found = await this.#awaitPeer(key, l2, flight);
+        if (found !== undefined) return found;
+      } else if (got === true) lockToken = token;
+    }
+    try {
+      if (lockToken !== undefined) {
+        // The holder before us may have finished between our miss and our lock: look once more.
+        const found = await this.#fromL2(key, l2!, flight);
+        if (found !== undefined) return found;
+      }
+      this.#stats.loads++;
+      const value = await runLoader(key, loader, flight.controller, stale, this.#loadTimeout);
+      if (value === undefined) throw new UndefinedValueError(key);
+      if (!flight.invalidated && !this.#closed) {
+        const entry = this.#write(key, value, options?.ttl, options?.tags);
+        const written = this.#l2Write(key, entry, false);
+        // The lock holder releases only once the value is in L2, so the others find it.
+        if (lockToken !== undefined) await written;
+      }
+      if (loadChannel.hasSubscribers) {
+        loadChannel.publish({ cache: this.#name, key, source: 'loader', durationMs: this.#now() - started });
+      }
+      return value;
+    } catch (error) {
+      this.#stats.loadErrors++;
+      if (loadChannel.hasSubscribers) {
+        loadChannel.publish({ cache: this.#name, key, source: 'loader', durationMs: this.#now() - started, error });
+      }
+      if (this.#negativeTtl > 0 && !flight.controller.signal.aborted && !flight.invalidated && !this.#closed) {
+        this.#writeNegative(key, error);
+      }
+      throw error;
+    } finally {
+      if (lockToken !== undefined) {
+        const token = lockToken;
+        await this.#l2Call('releaseLock', () => l2!.releaseLock(key, token));
+      }
+    }
+  }
+
+  #writeNegative(key: string, error: unknown): void {
+    const current = this.#store.peek(key);
+    // Keep a value that stale-if-error may still serve.
+    if (current !== undefined && !current.negative && this.#now() < current.staleIfErrorUntil) return;
+    const expiresAt = this.#now() + this.#negativeTtl;
+    this.#put(key, new Entry<V>(undefined, expiresAt, expiresAt, expiresAt, undefined, error, true));
+  }
+
+  /** A fresh value from the second level, stored in L1; undefined on miss, error or timeout. */
+  async #fromL2(key: string, l2: SecondLevel, flight: Flight<V>): Promise<V | undefined> {
+    const stored = await this.#l2Call('get', () => l2.get(key));
+    if (stored === FAILED) return undefined;
+    if (stored === undefined || !(stored.expiresAt > this.#now()) || stored.value === undefined) {
+      this.#stats.l2Misses++;
+      return undefined;
+    }
+    this.#stats.l2Hits++;
+    const value = stored.value as V;
+    if (!flight.invalidated && !this.#closed) {
+      this.#put(
+        key,
+        new Entry<V>(
+          value,
+          stored.expiresAt,
+          stored.staleWhileRevalidateUntil,
+          stored.staleIfErrorUntil,
+          stored.tags && stored.tags.length > 0 ? stored.tags : undefined,
+          undefined,
+          false,
+        ),
+      );
+    }
+    if (loadChannel.hasSubscribers) loadChannel.publish({ cache: this.#name, key, source: 'l2', durationMs: 0 });
+    return value;
+  }
+
+  /** Another instance holds the load lock: poll the second level until the value appears or the lock lapses. */
+  async #awaitPeer(key: string, l2: SecondLevel, flight: Flight<V>): Promise<V | undefined> {
+    const { ttl, pollInterval } = this.#lock!;
+    const deadline = this.#now() + ttl;
+    while (this.#now() < deadline && !flight.controller.signal.aborted) {
+      await new Promise<void>((resolve) => setTimeout(resolve, pollInterval).unref());
+      const found = await this.#fromL2(key, l2, flight);
+      if (found !== undefined) {
+        this.#stats.lockWaits++;
+        return found;
+      }
+    }
+    return undefined;
+  }
+
+  /** Writes an entry to the second level and tells other instances; never rejects. */
+  #l2Write(key: string, entry: Entry<V>, announce: boolean): Promise<void> {
+    const l2 = this.#l2;
+    if (l2 === undefined) return DONE;
+    const stored: StoredValue = {
+      value: entry.value,
+      expiresAt: entry.expiresAt,
+      staleWhileRevalidateUntil: entry.staleWhileRevalidateUntil,
+      staleIfErrorUntil: entry.staleIfErrorUntil,
+      ...(entry.tags ? { tags: entry.tags } : {}),
+    };
+    const until = entry.usableUntil;
+    const ttl = until === Number.POSITIVE_INFINITY ? undefined : Math.max(1, Math.ceil(until - this.#now()));
+    return this.#track(
+      (async () => {
+        await this.#l2Call('set', () => l2.set(key, stored, ttl));
+        if (announce) await this.#l2Call('publish', () => l2.publish({ origin: this.#id, keys: [key] }));
+      })(),
+    );
+  }
+
+  #track<T>(p: Promise<T>): Promise<T> {
+    this.#pending.add(p);
+    p.finally(() => this.#pending.delete(p)).catch(noop);
+    return p;
+  }
+
+  /** One second-level call, bounded by `secondLevelTimeout`; failures are counted and turn into FAILED. */
+  #l2Call<T>(op: string, call: () => Promise<T>): Promise<T | typeof FAILED> {
+    return boundedCall(op, call, this.#l2Timeout, this.#onL2Error);
+  }
+
+  readonly #onL2Error = (op: string, error: unknown): void => {
+    this.#stats.l2Errors++;
+    if (l2ErrorChannel.hasSubscribers) l2ErrorChannel.publish({ cache: this.#name, op, error });
+  };
+}

@@ -1,0 +1,38 @@
+// What the cache needs from a shared second level (L2). `RedisTier` from
+// `@perf/cache/redis` implements it; the core never imports a Redis client.
+
+/** A value as the second level stores it, with its absolute deadlines (ms since the epoch). */
+export interface StoredValue {
+  readonly value: unknown;
+  readonly expiresAt: number;
+  readonly staleWhileRevalidateUntil: number;
+  readonly staleIfErrorUntil: number;
+  readonly tags?: readonly string[];
+}
+
+/** Sent over the invalidation bus so other instances drop their L1 copies. */
+export interface InvalidationMessage {
+  /** Id of the cache instance that sent it (instances ignore their own messages). */
+  readonly origin: string;
+  readonly keys?: readonly string[];
+  readonly tag?: string;
+  readonly clear?: boolean;
+}
+
+export interface SecondLevel {
+  get(key: string): Promise<StoredValue | undefined>;
+  /** `ttlMs` undefined: keep until deleted. */
+  set(key: string, value: StoredValue, ttlMs: number | undefined): Promise<void>;
+  delete(keys: readonly string[]): Promise<void>;
+  /** Deletes every key stored with this tag. */
+  invalidateTag(tag: string): Promise<void>;
+  /** Deletes every key of this namespace. */
+  clear(): Promise<void>;
+  publish(message: InvalidationMessage): Promise<void>;
+  /** Registers the one listener for messages from the bus. */
+  subscribe(listener: (message: InvalidationMessage) => void): void;
+  /** Tries to take a short lock for loading `key`; true when this caller holds it. */
+  acquireLock(key: string, token: string, ttlMs: number): Promise<boolean>;
+  releaseLock(key: string, token: string): Promise<void>;
+  close(): Promise<void>;
+}

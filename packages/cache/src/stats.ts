@@ -1,0 +1,76 @@
+// Plain counters, incremented in place on the hot path and copied out on demand.
+import type { Store } from './store.js';
+import { TinyLfuStore } from './tinyLfuStore.js';
+
+/** Counters since the cache was created, plus two gauges (`size`, `loading`). */
+export interface CacheStats {
+  /** Fresh values served from process. */
+  readonly hits: number;
+  /** Lookups that found no usable value in process. */
+  readonly misses: number;
+  /** Cached load errors served (`negativeTtl`). */
+  readonly negativeHits: number;
+  /** Expired values served by stale-while-revalidate or stale-if-error. */
+  readonly staleServed: number;
+  /** Loader calls started. */
+  readonly loads: number;
+  /** Loader calls that failed (including timeouts and aborts). */
+  readonly loadErrors: number;
+  /** Entries pushed out by the size bound (not deletions). */
+  readonly evictions: number;
+  /** Values not stored because their size alone exceeds `maxSize`. */
+  readonly tooLarge: number;
+  /** New keys the W-TinyLFU filter refused (0 with policy `lru`). */
+  readonly admissionsRejected: number;
+  /** Fresh values found in the second level. */
+  readonly l2Hits: number;
+  /** Second-level lookups with no fresh value. */
+  readonly l2Misses: number;
+  /** Second-level calls that failed or timed out (each read went on without it). */
+  readonly l2Errors: number;
+  /** Loads answered by another instance that held the lock. */
+  readonly lockWaits: number;
+  /** Invalidation messages received from other instances. */
+  readonly remoteInvalidations: number;
+  /** Entries in process now. */
+  readonly size: number;
+  /** Loads running now. */
+  readonly loading: number;
+}
+
+export class StatsCounters {
+  hits = 0;
+  misses = 0;
+  negativeHits = 0;
+  staleServed = 0;
+  loads = 0;
+  loadErrors = 0;
+  evictions = 0;
+  tooLarge = 0;
+  l2Hits = 0;
+  l2Misses = 0;
+  l2Errors = 0;
+  lockWaits = 0;
+  remoteInvalidations = 0;
+
+  snapshot<V>(size: number, loading: number, store: Store<V>): CacheStats {
+    return {
+      hits: this.hits,
+      misses: this.misses,
+      negativeHits: this.negativeHits,
+      staleServed: this.staleServed,
+      loads: this.loads,
+      loadErrors: this.loadErrors,
+      evictions: this.evictions,
+      tooLarge: this.tooLarge,
+      admissionsRejected: store instanceof TinyLfuStore ? store.rejected : 0,
+      l2Hits: this.l2Hits,
+      l2Misses: this.l2Misses,
+      l2Errors: this.l2Errors,
+      lockWaits: this.lockWaits,
+      remoteInvalidations: this.remoteInvalidations,
+      size,
+      loading,
+    };
+  }
+}

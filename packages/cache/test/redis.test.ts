@@ -1,0 +1,292 @@
+// The tiered mode against real Redis: the shared server from @perf/test-services
+// for the happy paths, a closed port for "down at start", and a private
+// redis-server child process that the test stops, restarts and pauses for
+// "down mid-run" and "slow".
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { createServer } from 'node:net';
+import { redis } from '@perf/test-services';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
+import { Cache, InvalidOptionError } from '../src/index.js';
+import { RedisTier } from '../src/redis.js';
+
+const r = await redis();
+const suffix = randomBytes(4).toString('hex');
+let n = 0;
+const namespace = () => `perf-cache-test-${suffix}-${n++}`;
+
+/** A port nobody listens on: connecting to it is refused for real. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** Resolves on the next invalidation that `cacheName` receives from another instance. */
+function remoteInvalidation(cacheName: string): Promise<unknown> {
+  return new Promise((resolve) => {
+    const fn = (m: unknown) => {
+      const msg = m as { cache: string; remote: boolean };
+      if (msg.cache !== cacheName || !msg.remote) return;
+      unsubscribe('perf:cache:invalidate', fn);
+      resolve(m);
+    };
+    subscribe('perf:cache:invalidate', fn);
+  });
+}
+
+function deferred<T>() {
+  let resolve!: (v: T) => void;
+  const promise = new Promise<T>((res) => {
+    resolve = res;
+  });
+  return { promise, resolve };
+}
+
+const opened: Cache<string>[] = [];
+const raws: Redis[] = [];
+afterAll(async () => {
+  await Promise.all(opened.map((c) => c.close()));
+  if (!r.skip) {
+    // Leave nothing behind on the shared server.
+    const cleaner = new Redis(r.url);
+    const keys = await cleaner.keys(`perf-cache-test-${suffix}-*`);
+    if (keys.length > 0) await cleaner.del(...keys);
+    cleaner.disconnect();
+  }
+  for (const raw of raws) raw.disconnect();
+});
+
+/** A tiered cache on `url`, ready (connected and subscribed) unless `wait` is false. */
+async function tiered(
+  url: string,
+  ns: string,
+  name: string,
+  extra: Partial<ConstructorParameters<typeof Cache<string>>[0]> = {},
+  wait = true,
+) {
+  const tier = new RedisTier({ url, namespace: ns });
+  const cache = new Cache<string>({ max: 100, ttl: 60_000, name, secondLevel: tier, ...extra });
+  opened.push(cache);
+  if (wait) await tier.ready();
+  return { cache, tier };
+}
+
+test('an invalid namespace is a typed error', () => {
+  expect(() => new RedisTier({ url: 'redis://127.0.0.1:1', namespace: 'a b*' })).toThrow(InvalidOptionError);
+});
+
+describe.skipIf(r.skip)('tiered mode on real Redis', () => {
+  test('reads go L1 → L2 → loader; writes reach both', async () => {
+    const ns = namespace();
+    const { cache: a } = await tiered(r.url, ns, 'a1');
+    const { cache: b } = await tiered(r.url, ns, 'b1');
+    const loader = vi.fn(() => 'v1');
+    expect(await a.getOrLoad('k', loader)).toBe('v1');
+    expect(await b.getOrLoad('k', loader)).toBe('v1');
+    expect(loader).toHaveBeenCalledTimes(1);
+    expect(b.stats()).toMatchObject({ l2Hits: 1, loads: 0 });
+    await a.set('s', 'direct');
+    expect(await b.getOrLoad('s', () => 'wrong')).toBe('direct');
+  });
+
+  test('a read right after start waits for the first connection instead of failing', async () => {
+    const ns = namespace();
+    const { cache: a } = await tiered(r.url, ns, 'a0');
+    await a.set('k', 'shared');
+    const { cache: fresh } = await tiered(r.url, ns, 'fresh0', {}, false);
+    expect(await fresh.getOrLoad('k', () => 'loader')).toBe('shared');
+    expect(fresh.stats()).toMatchObject({ l2Hits: 1, l2Errors: 0, loads: 0 });
+  });
+
+  test('set, delete, invalidateTag and clear in one instance drop the L1 copies of another', async () => {
+    const ns = namespace();
+    const { cache: a } = await tiered(r.url, ns, 'a2');
+    const { cache: b } = await tiered(r.url, ns, 'b2');
+    let heard = remoteInvalidation('b2');
+    await a.set('k', 'v1', { tags: ['user:1'] });
+    await heard; // b drops its (absent) copy of k; after this it reads v1 from L2
+    expect(await b.getOrLoad('k', () => 'x')).toBe('v1');
+    expect(b.has('k')).toBe(true);
+
+    heard = remoteInvalidation('b2');
+    await a.set('k', 'v2', { tags: ['user:1'] });
+    await heard;
+    expect(b.has('k')).toBe(false);
+    expect(await b.getOrLoad('k', () => 'x')).toBe('v2');
+
+    heard = remoteInvalidation('b2');
+    await a.invalidateTag('user:1');
+    await heard;
+    expect(b.has('k')).toBe(false);
+    expect(await b.getOrLoad('k', () => 'reloaded')).toBe('reloaded');
+
+    heard = remoteInvalidation('a2');
+    await b.delete('k');
+    await heard;
+    expect(a.has('k')).toBe(false);
+    expect(await a.getOrLoad('k', () => 'after-delete')).toBe('after-delete');
+
+    heard = remoteInvalidation('b2');
+    await a.clear();
+    await heard;
+    expect(b.size).toBe(0);
+    expect(await b.getOrLoad('k', () => 'after-clear')).toBe('after-clear');
+  });
+
+  test('memo on a tiered cache needs a name; named, it is shared and invalidated fleet-wide', async () => {
+    const ns = namespace();
+    const { cache: a } = await tiered(r.url, ns, 'a6');
+    const { cache: b } = await tiered(r.url, ns, 'b6');
+    expect(() => a.memo(async () => 'x')).toThrow(InvalidOptionError);
+    let version = 1;
+    const compute = vi.fn(async (pool: string) => `${pool}:v${version}`);
+    const statsA = a.memo(compute, { name: 'poolStats', ttl: 60_000 });
+    const statsB = b.memo(compute, { name: 'poolStats', ttl: 60_000 });
+    expect(await statsA('main')).toBe('main:v1');
+    expect(await statsB('main')).toBe('main:v1');
+    expect(compute).toHaveBeenCalledTimes(1);
+    version = 2;
+    const heard = remoteInvalidation('b6');
+    await statsA.invalidate();
+    await heard;
+    expect(await statsB('main')).toBe('main:v2');
+  });
+
+  test('namespaces keep two caches on one Redis apart (and clear touches only its own)', async () => {
+    const { cache: a } = await tiered(r.url, namespace(), 'a3');
+    const { cache: b } = await tiered(r.url, namespace(), 'b3');
+    await a.set('same', 'from-a');
+    await b.set('same', 'from-b');
+    await a.clear();
+    const { cache: b2 } = await tiered(r.url, `perf-cache-test-${suffix}-${n - 1}`, 'b3bis');
+    expect(await b2.getOrLoad('same', () => 'lost')).toBe('from-b');
+  });
+
+  test('with lock, a cold key is loaded once by the fleet', async () => {
+    const ns = namespace();
+    const { cache: a } = await tiered(r.url, ns, 'a4', { lock: { ttl: 5_000, pollInterval: 5 } });
+    const { cache: b } = await tiered(r.url, ns, 'b4', { lock: { ttl: 5_000, pollInterval: 5 } });
+    const d = deferred<string>();
+    const loader = vi.fn(() => d.promise);
+    const pa = a.getOrLoad('cold', loader);
+    // Let a take the lock before b asks.
+    await vi.waitFor(() => expect(loader).toHaveBeenCalledTimes(1));
+    const pb = b.getOrLoad('cold', loader);
+    // b missed L2, found the lock taken and polls (each poll is another L2 miss).
+    await vi.waitFor(() => expect(b.stats().l2Misses).toBeGreaterThanOrEqual(2));
+    d.resolve('once');
+    expect(await Promise.all([pa, pb])).toEqual(['once', 'once']);
+    expect(loader).toHaveBeenCalledTimes(1);
+    expect(b.stats().lockWaits).toBe(1);
+  });
+
+  test('a lock whose holder died lapses after lock.ttl and the waiter loads itself', async () => {
+    const ns = namespace();
+    const holder = new Redis(r.url);
+    raws.push(holder);
+    // A holder that took the lock and vanished without writing the value.
+    await holder.set(`${ns}:l:orphan`, 'dead-instance', 'PX', 150);
+    const { cache } = await tiered(r.url, ns, 'a5', { lock: { ttl: 150, pollInterval: 10 } });
+    const loader = vi.fn(() => 'loaded-anyway');
+    expect(await cache.getOrLoad('orphan', loader)).toBe('loaded-anyway');
+    expect(loader).toHaveBeenCalledTimes(1);
+    expect(cache.stats().lockWaits).toBe(0);
+  });
+});
+
+test('Redis down at start (connection refused): reads use L1 and the loader, nothing rejects', async () => {
+  const url = `redis://127.0.0.1:${await closedPort()}`;
+  const { cache, tier } = await tiered(url, namespace(), 'down', {}, false);
+  const l2Events: unknown[] = [];
+  const onL2Error = (m: unknown) => l2Events.push(m);
+  subscribe('perf:cache:l2-error', onL2Error);
+  expect(await cache.getOrLoad('k', () => 'from-loader')).toBe('from-loader');
+  unsubscribe('perf:cache:l2-error', onL2Error);
+  expect(l2Events[0]).toMatchObject({ cache: 'down', op: 'get' });
+  expect(await cache.getOrLoad('k', () => 'unused')).toBe('from-loader');
+  await cache.set('s', 'v');
+  await expect(cache.delete('s')).resolves.toBe(true);
+  await cache.invalidateTag('t');
+  await cache.clear();
+  const stats = cache.stats();
+  expect(stats.l2Errors).toBeGreaterThanOrEqual(5);
+  expect(stats.hits).toBe(1);
+  await vi.waitFor(() => expect(tier.connectionErrors).toBeGreaterThan(0));
+  await cache.close();
+});
+
+describe.skipIf(r.skip)('a private redis-server, stopped and paused', () => {
+  let port = 0;
+  let child: ChildProcess | undefined;
+  const raw = () => {
+    const c = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
+    c.on('error', () => {});
+    raws.push(c);
+    return c;
+  };
+  async function start(): Promise<void> {
+    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+      stdio: 'ignore',
+    });
+    await vi.waitFor(
+      async () => {
+        const c = raw();
+        try {
+          await c.connect();
+          expect(await c.ping()).toBe('PONG');
+        } finally {
+          c.disconnect();
+        }
+      },
+      { timeout: 10_000, interval: 50 },
+    );
+  }
+  async function stop(): Promise<void> {
+    const c = child!;
+    const exited = new Promise((resolve) => c.once('exit', resolve));
+    c.kill('SIGKILL');
+    await exited;
+  }
+  beforeAll(async () => {
+    port = await closedPort();
+    await start();
+  });
+  afterAll(async () => {
+    if (child && child.exitCode === null) await stop();
+  });
+
+  test('Redis down mid-run: L1 and the loader keep serving, then the tier reconnects', async () => {
+    const url = `redis://127.0.0.1:${port}`;
+    const ns = namespace();
+    const { cache, tier } = await tiered(url, ns, 'midrun');
+    expect(await cache.getOrLoad('a', () => 'A')).toBe('A');
+    await stop();
+    expect(await cache.getOrLoad('a', () => 'unused')).toBe('A'); // L1
+    expect(await cache.getOrLoad('b', () => 'B')).toBe('B'); // loader, L2 failing
+    expect(cache.stats().l2Errors).toBeGreaterThan(0);
+    await start();
+    await tier.ready();
+    expect(await cache.getOrLoad('c', () => 'C')).toBe('C');
+    const check = raw();
+    await check.connect();
+    expect(await check.exists(`${ns}:v:c`)).toBe(1);
+  });
+
+  test('Redis slow (CLIENT PAUSE): a read waits at most secondLevelTimeout, then uses the loader', async () => {
+    const url = `redis://127.0.0.1:${port}`;
+    const { cache } = await tiered(url, namespace(), 'slow', { secondLevelTimeout: 50 });
+    const admin = raw();
+    await admin.connect();
+    await admin.call('CLIENT', 'PAUSE', '1000', 'ALL');
+    const before = cache.stats().l2Errors;
+    expect(await cache.getOrLoad('k', () => 'from-loader')).toBe('from-loader');
+    expect(cache.stats().l2Errors).toBeGreaterThan(before);
+    expect(cache.stats().loads).toBe(1);
+    await admin.call('CLIENT', 'UNPAUSE');
+  });
+});
