@@ -103,4 +103,5 @@ export async function runSuite(file: string, filter = process.env.PERF_BENCH_GRE
   return result;
 }
 
+export { seededRandom } from './random.js';
 export type { CaseResult, Comparison, Goal, MemoryStats, SampleStats, SuiteResult } from './results.js';

@@ -1,17 +1,8 @@
 // Seeded access traces for the hit-ratio comparison. Same seed, same trace,
 // on every machine: the ratios in the README can be reproduced exactly.
+import { seededRandom } from '@perf/bench';
 
-/** mulberry32: a tiny seeded PRNG returning floats in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
 
 /** Draws item ranks 0..n-1 with Zipf popularity (exponent `s`). */
 export function zipfSampler(n: number, s: number, random: () => number): () => number {
