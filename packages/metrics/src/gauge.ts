@@ -3,6 +3,7 @@ import { braces, type Format, Metric, type MetricOptions } from './metric.js';
 import { formatValue } from './names.js';
 import { ACTIVE, type LabelValues, Series } from './series.js';
 import type { GaugeAggregation, SeriesSnapshot } from './snapshot.js';
+import { startTimer } from './timer.js';
 
 /** A pre-bound gauge series. */
 export class GaugeChild extends Series {
@@ -36,12 +37,7 @@ export class GaugeChild extends Series {
 
   /** Starts a timer; the returned function sets the gauge to the elapsed seconds and returns them. */
   startTimer(): () => number {
-    const start = performance.now();
-    return () => {
-      const seconds = (performance.now() - start) / 1000;
-      this.set(seconds);
-      return seconds;
-    };
+    return startTimer((seconds) => this.set(seconds));
   }
 
   get(): number {

@@ -4,6 +4,7 @@ import { braces, type Format, Metric, type MetricOptions } from './metric.js';
 import { flat, formatBound, formatValue } from './names.js';
 import { ACTIVE, type LabelValues, Series, type SeriesTable } from './series.js';
 import type { SeriesSnapshot } from './snapshot.js';
+import { startTimer } from './timer.js';
 
 /** A pre-bound histogram series: per-bucket counts in a typed array, cumulated only at scrape time. */
 export class HistogramChild extends Series {
@@ -50,12 +51,7 @@ export class HistogramChild extends Series {
 
   /** Starts a timer; the returned function observes the elapsed seconds and returns them. */
   startTimer(): () => number {
-    const start = performance.now();
-    return () => {
-      const seconds = (performance.now() - start) / 1000;
-      this.observe(seconds);
-      return seconds;
-    };
+    return startTimer((seconds) => this.observe(seconds));
   }
 }
 

@@ -4,6 +4,7 @@ import { formatBound, formatValue } from './names.js';
 import { ACTIVE, type LabelValues, Series, type SeriesTable } from './series.js';
 import { QuantileSketch } from './sketch.js';
 import type { SeriesSnapshot } from './snapshot.js';
+import { startTimer } from './timer.js';
 
 interface Window {
   readonly ageBuckets: number;
@@ -48,12 +49,7 @@ export class SummaryChild extends Series {
   }
 
   startTimer(): () => number {
-    const start = performance.now();
-    return () => {
-      const seconds = (performance.now() - start) / 1000;
-      this.observe(seconds);
-      return seconds;
-    };
+    return startTimer((seconds) => this.observe(seconds));
   }
 
   /** The merged sketch of the current window. */

@@ -1,0 +1,9 @@
+/** Starts a timer; the returned function passes the elapsed seconds to `record` and returns them. */
+export function startTimer(record: (seconds: number) => void): () => number {
+  const start = performance.now();
+  return () => {
+    const seconds = (performance.now() - start) / 1000;
+    record(seconds);
+    return seconds;
+  };
+}
