@@ -1,0 +1,33 @@
+// Shared by the tests: keys, a manual clock, and jose as an independent signer.
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { type JWTPayload, SignJWT } from 'jose';
+
+export const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+export const ec2 = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+export const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+
+/** A clock the test moves by hand (ms since epoch), starting at a fixed instant. */
+export function manualClock(start = Date.UTC(2030, 0, 1)) {
+  let t = start;
+  return {
+    now: () => t,
+    seconds: () => Math.floor(t / 1000),
+    advance(ms: number) {
+      t += ms;
+    },
+  };
+}
+
+/** Signs `claims` with jose, so our verifier is tested against someone else's signer. */
+export function joseSign(
+  claims: JWTPayload,
+  key: KeyObject | Uint8Array = ec.privateKey,
+  header: { alg: string; kid?: string; [k: string]: unknown } = { alg: 'ES256', kid: 'k1' },
+): Promise<string> {
+  return new SignJWT(claims).setProtectedHeader(header).sign(key);
+}
+
+/** base64url of a JSON value. */
+export function b64(value: unknown): string {
+  return Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
+}

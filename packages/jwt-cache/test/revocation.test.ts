@@ -1,0 +1,84 @@
+import { EventEmitter } from 'node:events';
+import { describe, expect, it } from 'vitest';
+import { createVerifier, type RevocationSink, type RevocationSource } from '../src/index.js';
+import { ec, joseSign, manualClock } from './helpers.js';
+
+const clock = manualClock();
+const make = (revocation?: RevocationSource) =>
+  createVerifier({
+    keys: [{ key: ec.publicKey, alg: 'ES256', kid: 'k1' }],
+    algorithms: ['ES256'],
+    now: clock.now,
+    ...(revocation ? { revocation } : {}),
+  });
+
+function code(f: () => unknown): string {
+  try {
+    f();
+    return 'ACCEPTED';
+  } catch (e) {
+    return (e as { code: string }).code;
+  }
+}
+
+describe('revocation', () => {
+  it('revoke(jti) refuses that token at once, cached or not, and only that token', async () => {
+    const v = await make();
+    const exp = clock.seconds() + 600;
+    const [a, b] = await Promise.all([joseSign({ jti: 'a', exp }), joseSign({ jti: 'b', exp })]);
+    v.verifySync(a);
+    v.revoke('a', exp * 1000);
+    expect(code(() => v.verifySync(a))).toBe('PERF_JWT_CACHE_REVOKED');
+    expect(code(() => v.verifySync(b))).toBe('ACCEPTED');
+    expect(v.stats()).toMatchObject({ revoked: 1 });
+    expect(v.stats().failures.revoked).toBe(1);
+  });
+
+  it('revokeSubject refuses the subject’s tokens issued before the cut-off, and those without iat', async () => {
+    const v = await make();
+    const now = clock.seconds();
+    const old = await joseSign({ sub: 'alice', iat: now - 10, exp: now + 600 });
+    const noIat = await joseSign({ sub: 'alice', exp: now + 600 });
+    const fresh = await joseSign({ sub: 'alice', iat: now, exp: now + 600 });
+    const bob = await joseSign({ sub: 'bob', iat: now - 10, exp: now + 600 });
+    for (const t of [old, noIat, fresh, bob]) v.verifySync(t);
+    v.revokeSubject('alice', now);
+    expect(code(() => v.verifySync(old))).toBe('PERF_JWT_CACHE_REVOKED');
+    expect(code(() => v.verifySync(noIat))).toBe('PERF_JWT_CACHE_REVOKED');
+    expect(code(() => v.verifySync(fresh))).toBe('ACCEPTED');
+    expect(code(() => v.verifySync(bob))).toBe('ACCEPTED');
+  });
+
+  it('takes revocations from a pluggable source, and unsubscribes on close()', async () => {
+    // An in-process feed stands in for the auth server's pub/sub channel.
+    const bus = new EventEmitter();
+    let subscribed = 0;
+    const source: RevocationSource = {
+      subscribe(sink: RevocationSink) {
+        subscribed++;
+        const onJti = (jti: string) => sink.revoke(jti);
+        const onKid = (kid: string) => sink.purgeKid(kid);
+        bus.on('jti', onJti);
+        bus.on('kid', onKid);
+        return () => {
+          subscribed--;
+          bus.off('jti', onJti);
+          bus.off('kid', onKid);
+        };
+      },
+    };
+    const v = await make(source);
+    expect(subscribed).toBe(1);
+    const token = await joseSign({ jti: 'x', exp: clock.seconds() + 600 });
+    const other = await joseSign({ jti: 'y', exp: clock.seconds() + 600 });
+    v.verifySync(token);
+    v.verifySync(other);
+    bus.emit('jti', 'x');
+    expect(code(() => v.verifySync(token))).toBe('PERF_JWT_CACHE_REVOKED');
+    bus.emit('kid', 'k1');
+    expect(code(() => v.verifySync(other))).toBe('PERF_JWT_CACHE_UNKNOWN_KID');
+    await v.close();
+    expect(subscribed).toBe(0);
+    expect(bus.listenerCount('jti')).toBe(0);
+  });
+});

@@ -1,0 +1,216 @@
+// The attacks of the issue; none may pass verification, cached or not.
+import { createHmac, generateKeyPairSync } from 'node:crypto';
+import { exportJWK } from 'jose';
+import { describe, expect, it } from 'vitest';
+import { createVerifier, JwtVerifyError, type Verifier } from '../src/index.js';
+import { b64, ec, joseSign, manualClock, rsa } from './helpers.js';
+
+const clock = manualClock();
+const attacker = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+
+function codeOf(v: Verifier, token: string): string {
+  try {
+    v.verifySync(token);
+    return 'ACCEPTED';
+  } catch (e) {
+    expect(e).toBeInstanceOf(JwtVerifyError);
+    return (e as JwtVerifyError).code;
+  }
+}
+
+async function verifier(extra: object = {}) {
+  return createVerifier({
+    keys: [
+      { key: ec.publicKey, alg: 'ES256', kid: 'k1' },
+      { key: rsa.publicKey, alg: 'RS256', kid: 'r1' },
+    ],
+    algorithms: ['ES256', 'RS256', 'HS256'],
+    audience: 'api',
+    issuer: 'https://issuer.example',
+    now: clock.now,
+    ...extra,
+  });
+}
+
+const claims = () => ({ iss: 'https://issuer.example', aud: 'api', sub: 'alice', exp: clock.seconds() + 600 });
+
+describe('security', () => {
+  it.each(['none', 'None', 'NONE', 'nOnE'])('refuses alg %s, with or without a signature', async (alg) => {
+    const v = await verifier();
+    const unsigned = `${b64({ alg, kid: 'k1' })}.${b64(claims())}.`;
+    expect(codeOf(v, unsigned)).toBe('PERF_JWT_CACHE_ALG_NOT_ALLOWED');
+    const valid = await joseSign(claims());
+    expect(codeOf(v, `${b64({ alg, kid: 'k1' })}.${b64(claims())}.${valid.split('.')[2]}`)).toBe(
+      'PERF_JWT_CACHE_ALG_NOT_ALLOWED',
+    );
+  });
+
+  it.each([
+    ['RSA', 'r1', rsa.publicKey],
+    ['EC', 'k1', ec.publicKey],
+  ])('refuses HS256 signed with the %s public key as the secret', async (_type, kid, publicKey) => {
+    const v = await verifier();
+    for (const secret of [
+      publicKey.export({ type: 'spki', format: 'pem' }),
+      publicKey.export({ type: 'spki', format: 'der' }),
+      JSON.stringify(await exportJWK(publicKey)),
+    ]) {
+      const input = `${b64({ alg: 'HS256', kid })}.${b64(claims())}`;
+      const forged = `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`;
+      expect(codeOf(v, forged)).toBe('PERF_JWT_CACHE_ALG_NOT_ALLOWED');
+    }
+  });
+
+  it('refuses an ES256 token presented under RS256 with the same kid (alg pinned per key)', async () => {
+    const v = await verifier();
+    const valid = await joseSign(claims());
+    const [, payload, sig] = valid.split('.');
+    expect(codeOf(v, `${b64({ alg: 'RS256', kid: 'k1' })}.${payload}.${sig}`)).toBe('PERF_JWT_CACHE_ALG_NOT_ALLOWED');
+  });
+
+  it('refuses expired, not-yet-valid, wrong-audience and wrong-issuer tokens', async () => {
+    const v = await verifier();
+    const now = clock.seconds();
+    expect(codeOf(v, await joseSign({ ...claims(), exp: now - 1 }))).toBe('PERF_JWT_CACHE_EXPIRED');
+    expect(codeOf(v, await joseSign({ ...claims(), nbf: now + 10 }))).toBe('PERF_JWT_CACHE_NOT_YET_VALID');
+    expect(codeOf(v, await joseSign({ ...claims(), aud: 'admin' }))).toBe('PERF_JWT_CACHE_BAD_AUDIENCE');
+    expect(codeOf(v, await joseSign({ ...claims(), aud: ['admin', 'API'] }))).toBe('PERF_JWT_CACHE_BAD_AUDIENCE');
+    expect(codeOf(v, await joseSign({ ...claims(), iss: 'https://issuer.example/' }))).toBe(
+      'PERF_JWT_CACHE_BAD_ISSUER',
+    );
+  });
+
+  it('refuses a valid signature transplanted onto another payload, even while the original is cached', async () => {
+    const v = await verifier();
+    const valid = await joseSign(claims());
+    expect(v.verifySync(valid).sub).toBe('alice'); // now cached
+    const [header, , sig] = valid.split('.');
+    const transplanted = `${header}.${b64({ ...claims(), sub: 'admin' })}.${sig}`;
+    expect(transplanted).toHaveLength(valid.length); // same length, same tail: the same cache slot
+    expect(codeOf(v, transplanted)).toBe('PERF_JWT_CACHE_BAD_SIGNATURE');
+    // Same length, same tail, one character different at the start of the payload.
+    const [h, p, s] = valid.split('.') as [string, string, string];
+    const flipped = `${h}.${p[0] === 'e' ? 'f' : 'e'}${p.slice(1)}.${s}`;
+    expect(codeOf(v, flipped)).not.toBe('ACCEPTED');
+    expect(v.stats().hits).toBe(0);
+  });
+
+  it('does not serve a cached result for a prefix or an extension of the cached token', async () => {
+    const v = await verifier();
+    const valid = await joseSign(claims());
+    v.verifySync(valid);
+    expect(codeOf(v, valid.slice(0, -1))).not.toBe('ACCEPTED');
+    expect(codeOf(v, `${valid}A`)).not.toBe('ACCEPTED');
+    expect(codeOf(v, ` ${valid}`)).toBe('PERF_JWT_CACHE_MALFORMED');
+    expect(v.stats().hits).toBe(0);
+  });
+
+  it('refuses a cached token replayed after revoke(jti)', async () => {
+    const v = await verifier();
+    const token = await joseSign({ ...claims(), jti: 'id-1' });
+    v.verifySync(token);
+    v.verifySync(token);
+    expect(v.stats().hits).toBe(1);
+    v.revoke('id-1');
+    expect(codeOf(v, token)).toBe('PERF_JWT_CACHE_REVOKED');
+    expect(codeOf(v, token)).toBe('PERF_JWT_CACHE_REVOKED');
+  });
+
+  it('refuses tokens of a purged key, cached or new', async () => {
+    const v = await verifier();
+    const cached = await joseSign(claims());
+    v.verifySync(cached);
+    v.purgeKid('k1');
+    expect(codeOf(v, cached)).toBe('PERF_JWT_CACHE_UNKNOWN_KID');
+    expect(codeOf(v, await joseSign({ ...claims(), n: 2 }))).toBe('PERF_JWT_CACHE_UNKNOWN_KID');
+  });
+
+  it.each([
+    '../../../../etc/passwd',
+    'http://attacker.example/jwks.json',
+    'k1\u0000',
+    'k1 ',
+    'K1',
+    '__proto__',
+    'constructor',
+    'k1/../k1',
+    "k1' OR '1'='1",
+  ])('refuses kid %j signed by an attacker key', async (kid) => {
+    const v = await verifier();
+    const token = await joseSign(claims(), attacker.privateKey, { alg: 'ES256', kid });
+    expect(codeOf(v, token)).toBe('PERF_JWT_CACHE_UNKNOWN_KID');
+  });
+
+  it('ignores keys the token brings itself (jwk, jku, x5u headers)', async () => {
+    const v = await verifier();
+    const jwk = await exportJWK(attacker.publicKey);
+    const token = await joseSign(claims(), attacker.privateKey, {
+      alg: 'ES256',
+      kid: 'k1',
+      jwk,
+      jku: 'http://attacker.example/jwks.json',
+      x5u: 'http://attacker.example/cert.pem',
+    });
+    expect(codeOf(v, token)).toBe('PERF_JWT_CACHE_BAD_SIGNATURE');
+  });
+
+  it('refuses an oversized token before parsing it (bounded size)', async () => {
+    const v = await verifier({ maxTokenLength: 1000 });
+    expect(codeOf(v, 'x'.repeat(1001))).toBe('PERF_JWT_CACHE_TOO_LARGE');
+    expect(codeOf(v, await joseSign({ ...claims(), pad: 'x'.repeat(1000) }))).toBe('PERF_JWT_CACHE_TOO_LARGE');
+    const huge = '.'.repeat(50_000_000);
+    const started = v.stats().misses;
+    expect(codeOf(v, huge)).toBe('PERF_JWT_CACHE_TOO_LARGE');
+    expect(v.stats().misses).toBe(started); // refused before even the negative cache or the parser
+  });
+
+  it.each([
+    ['two segments', (t: string) => t.split('.').slice(0, 2).join('.')],
+    ['five segments (a JWE)', (t: string) => `${t}.a.b`],
+    ['"+" in the header', (t: string) => `+${t.slice(1)}`],
+    ['padding "=" on the header', (t: string) => t.replace('.', '=.')],
+    ['"/" in the signature', (t: string) => `${t.slice(0, -1)}/`],
+    ['an impossible base64url length', (t: string) => t.replace('.', 'A.')],
+    ['a space in the payload', (t: string) => t.replace('.', '. ')],
+  ])('refuses malformed base64url: %s', async (_name, mangle) => {
+    const v = await verifier();
+    const token = await joseSign(claims());
+    expect(codeOf(v, mangle(token))).toBe('PERF_JWT_CACHE_MALFORMED');
+  });
+
+  it.each([
+    ['a header that is not JSON', `${b64('{"alg":"ES256"')}.${b64({})}.AAAA`],
+    ['a header that is an array', `${b64(['ES256'])}.${b64({})}.AAAA`],
+    ['a header without alg', `${b64({ kid: 'k1' })}.${b64({})}.AAAA`],
+    ['a non-string kid', `${b64({ alg: 'ES256', kid: 1 })}.${b64({})}.AAAA`],
+    ['an unknown critical extension', `${b64({ alg: 'ES256', kid: 'k1', crit: ['exp'] })}.${b64({})}.AAAA`],
+    ['an unencoded payload (b64: false)', `${b64({ alg: 'ES256', kid: 'k1', b64: false })}.${b64({})}.AAAA`],
+  ])('refuses %s', async (_name, token) => {
+    const v = await verifier();
+    expect(codeOf(v, token)).toBe('PERF_JWT_CACHE_MALFORMED');
+  });
+
+  it.each([
+    ['null', 'null'],
+    ['an array', '[1]'],
+    ['not JSON', '{"sub":'],
+    ['a string', '"x"'],
+  ])('refuses a correctly signed claims set that is %s', async (_name, payload) => {
+    const v = await verifier();
+    const hs = await createVerifier({
+      keys: [{ key: new Uint8Array(32).fill(7), alg: 'HS256', kid: 'h' }],
+      algorithms: ['HS256'],
+      now: clock.now,
+    });
+    const input = `${b64({ alg: 'HS256', kid: 'h' })}.${b64(payload)}`;
+    const token = `${input}.${createHmac('sha256', new Uint8Array(32).fill(7)).update(input).digest('base64url')}`;
+    expect(codeOf(hs, token)).toBe('PERF_JWT_CACHE_MALFORMED');
+    expect(codeOf(v, token)).not.toBe('ACCEPTED');
+  });
+
+  it('refuses a non-string token with a typed error', async () => {
+    const v = await verifier();
+    expect(codeOf(v, 42 as unknown as string)).toBe('PERF_JWT_CACHE_MALFORMED');
+    expect(codeOf(v, undefined as unknown as string)).toBe('PERF_JWT_CACHE_MALFORMED');
+  });
+});

@@ -1,0 +1,70 @@
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { decodeProtectedHeader, exportJWK, jwtVerify } from 'jose';
+import { describe, expect, it } from 'vitest';
+import { type Algorithm, createSigner, createVerifier, InvalidOptionsError } from '../src/index.js';
+import { ec, rsa } from './helpers.js';
+
+const secret = (n: number) => new Uint8Array(n).fill(42);
+const keys: [Algorithm, KeyObject | Uint8Array, KeyObject | Uint8Array][] = [
+  ['HS256', secret(32), secret(32)],
+  ['HS384', secret(48), secret(48)],
+  ['HS512', secret(64), secret(64)],
+  ['RS256', rsa.privateKey, rsa.publicKey],
+  ['PS256', rsa.privateKey, rsa.publicKey],
+  ['ES256', ec.privateKey, ec.publicKey],
+  ...(['ES384', 'ES512'] as const).map((alg): [Algorithm, KeyObject, KeyObject] => {
+    const pair = generateKeyPairSync('ec', { namedCurve: alg === 'ES384' ? 'P-384' : 'P-521' });
+    return [alg, pair.privateKey, pair.publicKey];
+  }),
+  ((): [Algorithm, KeyObject, KeyObject] => {
+    const pair = generateKeyPairSync('ed25519');
+    return ['EdDSA', pair.privateKey, pair.publicKey];
+  })(),
+];
+
+describe('createSigner', () => {
+  it.each(keys)('%s tokens verify with jose and with createVerifier', async (alg, privateKey, publicKey) => {
+    const signer = await createSigner({ key: privateKey, alg, kid: 'sig-1' });
+    const claims = { sub: 'alice', exp: Math.floor(Date.now() / 1000) + 60, scope: 'a b', n: [1, 2] };
+    const token = signer.sign(claims);
+    const { payload, protectedHeader } = await jwtVerify(token, publicKey, { algorithms: [alg] });
+    expect(payload).toEqual(claims);
+    expect(protectedHeader).toEqual({ alg, kid: 'sig-1', typ: 'JWT' });
+    const v = await createVerifier({ keys: [{ key: publicKey, alg, kid: 'sig-1' }], algorithms: [alg] });
+    expect(v.verifySync(token)).toEqual(claims);
+  });
+
+  it('reuses one encoded header and writes ES256 signatures in the raw 64-byte JWS form', async () => {
+    const signer = await createSigner({ key: ec.privateKey, alg: 'ES256', typ: null });
+    const a = signer.sign({ n: 1 });
+    const b = signer.sign({ n: 2 });
+    expect(a.split('.')[0]).toBe(b.split('.')[0]);
+    expect(decodeProtectedHeader(a)).toEqual({ alg: 'ES256' });
+    expect(Buffer.from(a.split('.')[2] as string, 'base64url')).toHaveLength(64);
+  });
+
+  it('imports PKCS#8 PEM and private JWK keys through jose', async () => {
+    const pem = ec.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const jwk = await exportJWK(ec.privateKey);
+    for (const key of [pem, jwk]) {
+      const token = (await createSigner({ key, alg: 'ES256' })).sign({ ok: true });
+      expect((await jwtVerify(token, ec.publicKey)).payload.ok).toBe(true);
+    }
+  });
+
+  it.each([
+    ['a public key', { key: ec.publicKey, alg: 'ES256' }],
+    ['a key of another curve', { key: generateKeyPairSync('ec', { namedCurve: 'P-384' }).privateKey, alg: 'ES256' }],
+    ['an RSA key for HS256', { key: rsa.privateKey, alg: 'HS256' }],
+    ['a 1024-bit RSA key', { key: generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey, alg: 'RS256' }],
+    ['alg none', { key: secret(32), alg: 'none' }],
+    ['an empty kid', { key: ec.privateKey, alg: 'ES256', kid: '' }],
+  ])('rejects %s with InvalidOptionsError', async (_name, options) => {
+    await expect(createSigner(options as never)).rejects.toBeInstanceOf(InvalidOptionsError);
+  });
+
+  it('refuses to sign something that is not a claims object', async () => {
+    const signer = await createSigner({ key: ec.privateKey, alg: 'ES256' });
+    expect(() => signer.sign([] as never)).toThrow(InvalidOptionsError);
+  });
+});
