@@ -27,22 +27,7 @@ export function recordingSink<T>(): RecordingSink<T> {
   return sink;
 }
 
-/** A promise with its resolve and reject, to hold a flush open. */
-export interface Deferred<T = void> {
-  promise: Promise<T>;
-  resolve: (value: T) => void;
-  reject: (error: unknown) => void;
-}
-
-export function deferred<T = void>(): Deferred<T> {
-  let resolve!: (v: T) => void;
-  let reject!: (e: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
+export { type Deferred, deferred } from '@perf/testing';
 
 /** Deterministic [0, 1) numbers (a small LCG), for the retry jitter. */
 export function seeded(seed: number): () => number {

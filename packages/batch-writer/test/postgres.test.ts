@@ -1,4 +1,4 @@
-import { postgres } from '@perf/test-services';
+import { postgres } from '@perf/testing';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBatchWriter, type DeadLetter, InvalidOptionError } from '../src/index.js';

@@ -1,4 +1,4 @@
-import { redis } from '@perf/test-services';
+import { redis } from '@perf/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBatchWriter, type DeadLetter } from '../src/index.js';

@@ -1,4 +1,4 @@
-// The tiered mode against real Redis: the shared server from @perf/test-services
+// The tiered mode against real Redis: the shared server from @perf/testing
 // for the happy paths, a closed port for "down at start", and a private
 // redis-server child process that the test stops, restarts and pauses for
 // "down mid-run" and "slow".
@@ -6,7 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { createServer } from 'node:net';
-import { redis } from '@perf/test-services';
+import { deferred, redis } from '@perf/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { Cache, InvalidOptionError } from '../src/index.js';
@@ -37,14 +37,6 @@ function remoteInvalidation(cacheName: string): Promise<unknown> {
     };
     subscribe('perf:cache:invalidate', fn);
   });
-}
-
-function deferred<T>() {
-  let resolve!: (v: T) => void;
-  const promise = new Promise<T>((res) => {
-    resolve = res;
-  });
-  return { promise, resolve };
 }
 
 const opened: Cache<string>[] = [];

@@ -1,4 +1,5 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { deferred } from '@perf/testing';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   type BreakerError,
@@ -19,17 +20,6 @@ const ok = async (): Promise<string> => 'ok';
 const boom = async (): Promise<never> => {
   throw new Error('boom');
 };
-
-/** A call we settle by hand. */
-function deferred<T = string>() {
-  let resolve!: (value: T) => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
 
 async function fail(breaker: CircuitBreaker, times: number): Promise<void> {
   for (let i = 0; i < times; i++) await expect(breaker.execute(boom)).rejects.toThrow('boom');
@@ -112,7 +102,7 @@ describe('transitions', () => {
     vi.advanceTimersByTime(1_000);
     let running = 0;
     let peak = 0;
-    const gates = [deferred(), deferred()];
+    const gates = [deferred<string>(), deferred<string>()];
     let started = 0;
     const trial = async () => {
       const gate = gates[started++];
@@ -183,7 +173,7 @@ describe('transitions', () => {
 
   it('a call started while closed that settles after the circuit opened does not count in the new state', async () => {
     const breaker = new CircuitBreaker({ strategy: new ConsecutiveFailures(1), halfOpenAfterMs: 1_000 });
-    const slow = deferred();
+    const slow = deferred<string>();
     const pending = breaker.execute(() => slow.promise);
     await fail(breaker, 1);
     vi.advanceTimersByTime(1_000);
@@ -303,7 +293,7 @@ describe('timeout', () => {
 describe('bulkhead', () => {
   it('runs maxConcurrent calls, queues maxQueue, rejects the rest with BulkheadFullError', async () => {
     const breaker = new CircuitBreaker({ maxConcurrent: 2, maxQueue: 1 });
-    const gates = [deferred(), deferred(), deferred()];
+    const gates = [deferred<string>(), deferred<string>(), deferred<string>()];
     let started = 0;
     const fn = () => (gates[started++] as { promise: Promise<string> }).promise;
     const a = breaker.execute(fn);
@@ -327,7 +317,7 @@ describe('bulkhead', () => {
 
   it('a caller abort removes a queued call', async () => {
     const breaker = new CircuitBreaker({ maxConcurrent: 1, maxQueue: 5 });
-    const gate = deferred();
+    const gate = deferred<string>();
     const running = breaker.execute(() => gate.promise);
     const controller = new AbortController();
     const fn = vi.fn(ok);
@@ -512,7 +502,7 @@ describe('observability', () => {
 describe('lifecycle', () => {
   it('close() hands back queued calls, refuses new ones and waits for running ones', async () => {
     const breaker = new CircuitBreaker({ maxConcurrent: 1, maxQueue: 1 });
-    const gate = deferred();
+    const gate = deferred<string>();
     const running = breaker.execute(() => gate.promise);
     const queued = breaker.execute(ok).catch((e: unknown) => e);
     let closed = false;

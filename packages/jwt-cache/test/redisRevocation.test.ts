@@ -1,6 +1,6 @@
 // Revocations pushed over real Redis pub/sub, as an auth server would.
 import { randomBytes } from 'node:crypto';
-import { redis } from '@perf/test-services';
+import { redis } from '@perf/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVerifier, encodeRevocation, pubSubRevocationSource, type Verifier } from '../src/index.js';

@@ -12,7 +12,7 @@ async function closedPort(): Promise<number> {
 
 async function freshModule() {
   vi.resetModules();
-  return import('../src/index.js');
+  return import('../src/services.js');
 }
 
 describe('test-services', () => {
