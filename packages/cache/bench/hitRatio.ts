@@ -2,7 +2,7 @@
 // offline optimum (Bélády) on seeded traces. Run: pnpm --filter @perf/cache hit-ratio
 import { LRUCache } from 'lru-cache';
 import { Cache } from '../src/index.js';
-import { loop, type Trace, zipf, zipfWithScan } from './trace.js';
+import { loop, shiftingZipf, type Trace, zipf, zipfWithScan } from './trace.js';
 
 export function lruHitRatio(trace: Trace): number {
   const lru = new LRUCache<string, number>({ max: trace.cacheSize });
@@ -106,7 +106,7 @@ export function staticLfuHitRatio(trace: Trace): number {
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 export function report(): string {
-  const rows = [zipfWithScan(), zipf(), loop()].map((t) => {
+  const rows = [zipfWithScan(), zipf(), shiftingZipf(), loop()].map((t) => {
     const lru = lruHitRatio(t);
     const ours = tinyLfuHitRatio(t);
     const opt = optimalHitRatio(t);

@@ -57,6 +57,16 @@ export function zipf(seed = 7, length = 200_000, items = 20_000, cacheSize = 1_0
   return { name: 'Zipf 0.9', cacheSize, keys: Array.from({ length }, () => `item:${next()}`) };
 }
 
+/**
+ * Zipf popularity whose favourites change: every `phase` accesses the ranks are
+ * rotated onto other keys, so yesterday's hot keys go cold at once.
+ */
+export function shiftingZipf(seed = 9, length = 200_000, items = 20_000, cacheSize = 1_000, phase = 25_000): Trace {
+  const next = zipfSampler(items, 0.9, seededRandom(seed));
+  const keys = Array.from({ length }, (_, i) => `item:${(next() + Math.floor(i / phase) * 7919) % items}`);
+  return { name: 'Zipf 0.9, favourites change every 25k', cacheSize, keys };
+}
+
 /** A loop over 1.5× the cache size: LRU always evicts the key needed next. */
 export function loop(length = 200_000, cacheSize = 1_000): Trace {
   const span = Math.round(cacheSize * 1.5);
