@@ -5,7 +5,7 @@ import { fmt, type HeadlineRow } from './headline.js';
 import type { HistoryRun, Trend } from './history.js';
 import type { Comparison } from './results.js';
 import { attrs, COLORS, caseColor, esc, logScale, logTicks } from './svg.js';
-import { formatNs } from './table.js';
+import { formatGoal, formatNs } from './table.js';
 
 const FONT = 'font-family="system-ui, sans-serif" font-size="12"';
 
@@ -54,11 +54,11 @@ export function ratioChart(rows: readonly HeadlineRow[]): string {
     const y = top + i * rowH + rowH / 2;
     const color = r.status === 'not met' ? COLORS.notMet : r.status === 'met' ? COLORS.met : COLORS.ours;
     const goal = r.goal
-      ? `<line class="goal" x1="${x(r.goal.atMost)}" x2="${x(r.goal.atMost)}" y1="${y - 10}" y2="${y + 10}" stroke="${COLORS.notMet}" stroke-width="2" stroke-dasharray="3 2"><title>goal ≤ ${r.goal.atMost}×</title></line>`
+      ? `<line class="goal" x1="${x(r.goal.atMost)}" x2="${x(r.goal.atMost)}" y1="${y - 10}" y2="${y + 10}" stroke="${COLORS.notMet}" stroke-width="2" stroke-dasharray="3 2"><title>goal ≤ ${formatGoal(r.goal.atMost)}×</title></line>`
       : '';
     const label = `${fmt(r.ratio.estimate)}× [${fmt(r.ratio.low)}–${fmt(r.ratio.high)}]`;
     const verdict = r.status
-      ? ` ${r.status === 'met' ? '✔' : '✘'} goal ≤ ${r.goal!.atMost}×${r.uncertain ? '?' : ''}`
+      ? ` ${r.status === 'met' ? '✔' : '✘'} goal ≤ ${formatGoal(r.goal!.atMost)}×${r.uncertain ? '?' : ''}`
       : '';
     parts.push(
       `<g class="ratio-row" ${attrs({ 'data-comparison': r.comparison, 'data-against': r.against, 'data-ratio': r.ratio.estimate, 'data-low': r.ratio.low, 'data-high': r.ratio.high, 'data-goal': r.goal?.atMost, 'data-status': r.status })}>`,

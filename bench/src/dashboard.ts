@@ -6,7 +6,7 @@ import { fmt, type HeadlineRow } from './headline.js';
 import type { HistoryRun, Trend } from './history.js';
 import { describeEnvironment, type RunResult } from './results.js';
 import { esc } from './svg.js';
-import { formatNs } from './table.js';
+import { formatGoal, formatNs } from './table.js';
 
 export interface DashboardInput {
   readonly run: RunResult;
@@ -43,7 +43,7 @@ function goalCell(r: HeadlineRow): string {
   if (!r.goal) return '<td class="muted">no goal</td>';
   const cls = r.status === 'met' ? 'met' : 'not-met';
   const caveat = r.uncertain ? ' <span class="muted">(interval straddles the goal)</span>' : '';
-  return `<td class="goal"><span class="${cls}">${r.status === 'met' ? '✔ met' : '✘ not met'}</span> ≤ ${r.goal.atMost}×${caveat}</td>`;
+  return `<td class="goal"><span class="${cls}">${r.status === 'met' ? '✔ met' : '✘ not met'}</span> ≤ ${formatGoal(r.goal.atMost)}×${caveat}</td>`;
 }
 
 function headlineTable(rows: readonly HeadlineRow[]): string {

@@ -2,6 +2,7 @@
 // medians ours/peer with its bootstrap interval, and whether the goal is met.
 import type { Goal, RunResult } from './results.js';
 import { bootstrapRatio, type Interval } from './stats.js';
+import { formatGoal } from './table.js';
 
 export interface HeadlineRow {
   readonly package: string;
@@ -70,7 +71,7 @@ export function formatHeadline(rows: readonly HeadlineRow[]): string {
   const out: string[][] = [['package', 'benchmark', 'vs', 'ours/peer [95% CI]', 'goal']];
   for (const r of rows) {
     const goal = r.goal
-      ? `≤ ${r.goal.atMost}: ${r.status === 'met' ? 'met' : 'NOT MET'}${r.uncertain ? ' (interval straddles the goal)' : ''}`
+      ? `≤ ${formatGoal(r.goal.atMost)}: ${r.status === 'met' ? 'met' : 'NOT MET'}${r.uncertain ? ' (interval straddles the goal)' : ''}`
       : '';
     out.push([r.package, r.comparison, r.against, formatRatioInterval(r.ratio), goal]);
   }

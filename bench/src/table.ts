@@ -8,6 +8,11 @@ export function formatNs(ns: number): string {
   return `${(ns / 1e9).toFixed(2)} s`;
 }
 
+/** A goal's bound for display: 1/20 as `0.05`, 2/3 as `0.667`. */
+export function formatGoal(atMost: number): string {
+  return String(Number(atMost.toPrecision(3)));
+}
+
 /** `0.12× (8.3× faster)`: the ratio ours/peer, and what it means for a reader. */
 export function formatRatio(r: number): string {
   const words = r <= 1 ? `${(1 / r).toFixed(1)}× faster` : `${r.toFixed(2)}× slower`;
@@ -22,7 +27,7 @@ export function formatTable(suites: readonly SuiteResult[]): string {
       const rs = ratios(c);
       for (const x of c.cases) {
         const r = rs.find((y) => y.name === x.name);
-        const goal = r?.goal ? `≤ ${r.goal.atMost} ${r.met ? 'met' : 'NOT MET'}` : '';
+        const goal = r?.goal ? `≤ ${formatGoal(r.goal.atMost)} ${r.met ? 'met' : 'NOT MET'}` : '';
         rows.push([
           x.role === 'ours' ? c.name : '',
           x.name,
