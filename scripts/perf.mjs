@@ -128,6 +128,7 @@ const tasks = {
   test: () => {
     install();
     turbo('build', 'typecheck');
+    run('tsc', ['-p', 'scripts/tsconfig.json']); // the root scripts' own tests belong to no package
     run('biome', ['check', '.']);
     run('node', ['scripts/check-packages.mjs']);
     ensureChromium();
@@ -140,6 +141,7 @@ const tasks = {
   typecheck: () => {
     requireInstalled();
     turbo('typecheck');
+    run('tsc', ['-p', 'scripts/tsconfig.json']);
   },
   lint: () => {
     requireInstalled();
