@@ -26,12 +26,22 @@ export interface Signer {
   sign(claims: Readonly<Record<string, unknown>>): string;
 }
 
+// The signing input is built in a per-signer scratch buffer that starts with
+// the encoded header: no intermediate Buffer or string per call besides the
+// encoded payload. Claims sets too long for it take the plain path.
+const SCRATCH_BYTES = 8192;
+
 class CompactSigner implements Signer {
   readonly alg: Algorithm;
   readonly kid: string | undefined;
   readonly #spec: AlgorithmSpec;
   readonly #key: KeyObject;
+  /** The encoded header and its dot. */
   readonly #header: string;
+  /** #header's bytes, then room for the encoded payload. */
+  readonly #scratch: Buffer;
+  /** Receives ES* signatures (r||s), which are encoded at once. */
+  readonly #signature: Buffer;
 
   constructor(alg: Algorithm, kid: string | undefined, typ: string | null, key: KeyObject) {
     this.alg = alg;
@@ -42,15 +52,34 @@ class CompactSigner implements Signer {
     if (kid !== undefined) header.kid = kid;
     if (typ !== null) header.typ = typ;
     this.#header = `${Buffer.from(JSON.stringify(header)).toString('base64url')}.`;
+    this.#scratch = Buffer.allocUnsafeSlow(this.#header.length + SCRATCH_BYTES);
+    this.#scratch.write(this.#header, 0, 'latin1');
+    this.#signature = Buffer.allocUnsafeSlow(2 * (this.#spec.size ?? 0));
   }
 
   sign(claims: Readonly<Record<string, unknown>>): string {
     if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) {
       throw new InvalidOptionsError('a JWT claims set is a plain object');
     }
-    const signingInput = this.#header + Buffer.from(JSON.stringify(claims)).toString('base64url');
-    const signature = signBytes(this.#spec, this.#key, Buffer.from(signingInput, 'latin1'));
-    return `${signingInput}.${signature.toString('base64url')}`;
+    const json: unknown = JSON.stringify(claims);
+    if (typeof json !== 'string') throw new InvalidOptionsError('the claims set did not serialize to a JSON object');
+    const scratch = this.#scratch;
+    const start = this.#header.length;
+    let payload: string;
+    let data: Uint8Array;
+    // UTF-8 takes at most 3 bytes per UTF-16 unit, and base64url 4/3 of that.
+    if (json.length * 4 <= SCRATCH_BYTES) {
+      const length = scratch.write(json, start, 'utf8');
+      payload = scratch.toString('base64url', start, start + length);
+      // The payload's base64url replaces its UTF-8 bytes: header || payload, the signing input.
+      const end = start + scratch.write(payload, start, 'latin1');
+      data = new Uint8Array(scratch.buffer, scratch.byteOffset, end);
+    } else {
+      payload = Buffer.from(json).toString('base64url');
+      data = Buffer.from(this.#header + payload, 'latin1');
+    }
+    const signature = signBytes(this.#spec, this.#key, data, this.#signature).toString('base64url');
+    return `${this.#header}${payload}.${signature}`;
   }
 }
 

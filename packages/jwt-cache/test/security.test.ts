@@ -208,6 +208,47 @@ describe('security', () => {
     expect(codeOf(v, token)).not.toBe('ACCEPTED');
   });
 
+  it('decodes a header segment that only begins or ends like the last one seen on its own', async () => {
+    const v = await verifier({ cache: false });
+    const valid = await joseSign(claims());
+    const [header, payload, signature] = valid.split('.') as [string, string, string];
+    // The last header seen is now this token's; then longer, shorter and
+    // other-kid segments that share its prefix must not reuse it.
+    expect(codeOf(v, valid)).toBe('ACCEPTED');
+    const lastChanged = `${header.slice(0, -1)}${header.endsWith('A') ? 'B' : 'A'}`;
+    for (const other of [`${header}AAAA`, header.slice(0, -4), lastChanged]) {
+      expect(codeOf(v, `${other}.${payload}.${signature}`)).toBe('PERF_JWT_CACHE_MALFORMED');
+      expect(codeOf(v, valid)).toBe('ACCEPTED');
+    }
+    const rotated = b64({ alg: 'ES256', kid: 'k2' });
+    expect(codeOf(v, `${rotated}.${payload}.${signature}`)).toBe('PERF_JWT_CACHE_UNKNOWN_KID');
+    // The same header in other bytes: decoded on its own, and not what was signed.
+    expect(codeOf(v, `${b64({ kid: 'k1', alg: 'ES256' })}.${payload}.${signature}`)).toBe(
+      'PERF_JWT_CACHE_BAD_SIGNATURE',
+    );
+    expect(codeOf(v, valid)).toBe('ACCEPTED');
+  });
+
+  it('refuses an ES256 signature of the wrong length or with r, s out of range as a bad signature', async () => {
+    const v = await verifier({ cache: false });
+    const valid = await joseSign(claims());
+    const input = valid.slice(0, valid.lastIndexOf('.'));
+    const raw = Buffer.from(valid.slice(valid.lastIndexOf('.') + 1), 'base64url');
+    const order = Buffer.from('ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551', 'hex');
+    for (const bad of [
+      raw.subarray(0, 63),
+      Buffer.concat([raw, Buffer.alloc(1)]),
+      Buffer.concat([Buffer.alloc(1), raw]).subarray(0, 64),
+      Buffer.alloc(64),
+      Buffer.alloc(64, 0xff),
+      Buffer.concat([order, raw.subarray(32)]),
+      Buffer.concat([raw.subarray(0, 32), order]),
+    ]) {
+      expect(codeOf(v, `${input}.${bad.toString('base64url')}`)).toBe('PERF_JWT_CACHE_BAD_SIGNATURE');
+    }
+    expect(codeOf(v, valid)).toBe('ACCEPTED');
+  });
+
   it('refuses a non-string token with a typed error', async () => {
     const v = await verifier();
     expect(codeOf(v, 42 as unknown as string)).toBe('PERF_JWT_CACHE_MALFORMED');

@@ -66,5 +66,26 @@ describe('createSigner', () => {
   it('refuses to sign something that is not a claims object', async () => {
     const signer = await createSigner({ key: ec.privateKey, alg: 'ES256' });
     expect(() => signer.sign([] as never)).toThrow(InvalidOptionsError);
+    expect(() => signer.sign({ toJSON: () => undefined })).toThrow(InvalidOptionsError);
+  });
+
+  it('encodes non-ASCII claims as UTF-8 and claims sets of any size, and the same claims the same way', async () => {
+    const signer = await createSigner({ key: ec.privateKey, alg: 'ES256', kid: 'k1' });
+    const sets = [
+      { sub: 'zoë', name: '東京 🚀', lone: '\ud800', exp: 2_000_000_000 },
+      // Just inside the signer's 8 KiB scratch buffer, in 3-byte UTF-8 characters...
+      { sub: 'wide', blob: '東'.repeat(2020) },
+      // ...and past it: the plain path.
+      { sub: 'big', blob: 'x'.repeat(3000), exp: 2_000_000_000 },
+      { sub: 'big-utf8', blob: 'é'.repeat(2100), exp: 2_000_000_000 },
+    ];
+    for (const claims of sets) {
+      const token = signer.sign(claims);
+      expect((await jwtVerify(token, ec.publicKey)).payload).toEqual(claims);
+      expect(token.split('.')[1]).toBe(Buffer.from(JSON.stringify(claims)).toString('base64url'));
+    }
+    // A short claims set after a long one: nothing of the long one is left in the signing input.
+    const token = signer.sign({ n: 1 });
+    expect((await jwtVerify(token, ec.publicKey)).payload).toEqual({ n: 1 });
   });
 });
