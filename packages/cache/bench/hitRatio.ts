@@ -2,7 +2,7 @@
 // offline optimum (Bélády) on seeded traces. Run: pnpm --filter @perf/cache hit-ratio
 import { LRUCache } from 'lru-cache';
 import { Cache } from '../src/index.js';
-import { loop, shiftingZipf, type Trace, zipf, zipfWithScan } from './trace.js';
+import { loop, recency, shiftingZipf, type Trace, zipf, zipfWithScan } from './trace.js';
 
 export function lruHitRatio(trace: Trace): number {
   const lru = new LRUCache<string, number>({ max: trace.cacheSize });
@@ -105,8 +105,24 @@ export function staticLfuHitRatio(trace: Trace): number {
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
-export function report(): string {
-  const rows = [zipfWithScan(), zipf(), shiftingZipf(), loop()].map((t) => {
+/** The traces of the README's table. */
+export const reportTraces = (): Trace[] => [zipfWithScan(), zipf(), shiftingZipf(), loop(), recency()];
+
+/** Other seeds and sizes (`--more`): a check that the policy is not tuned to the seeds above. */
+export const moreTraces = (): Trace[] => [
+  zipfWithScan(1),
+  zipfWithScan(2, 200_000, 50_000, 2_000),
+  zipfWithScan(3, 300_000, 10_000, 500),
+  zipf(11, 200_000, 50_000, 2_000),
+  shiftingZipf(5),
+  shiftingZipf(6, 200_000, 20_000, 500),
+  shiftingZipf(8, 300_000, 50_000, 2_000, 40_000),
+  loop(200_000, 500),
+  recency(14, 200_000, 500),
+];
+
+export function report(traces: Trace[] = reportTraces()): string {
+  const rows = traces.map((t) => {
     const lru = lruHitRatio(t);
     const ours = tinyLfuHitRatio(t);
     const opt = optimalHitRatio(t);
@@ -120,4 +136,6 @@ export function report(): string {
   ].join('\n');
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) console.log(report());
+if (import.meta.url === `file://${process.argv[1]}`) {
+  console.log(report(process.argv.includes('--more') ? moreTraces() : reportTraces()));
+}

@@ -64,11 +64,27 @@ export function zipf(seed = 7, length = 200_000, items = 20_000, cacheSize = 1_0
 export function shiftingZipf(seed = 9, length = 200_000, items = 20_000, cacheSize = 1_000, phase = 25_000): Trace {
   const next = zipfSampler(items, 0.9, seededRandom(seed));
   const keys = Array.from({ length }, (_, i) => `item:${(next() + Math.floor(i / phase) * 7919) % items}`);
-  return { name: 'Zipf 0.9, favourites change every 25k', cacheSize, keys };
+  return { name: `Zipf 0.9, favourites change every ${phase / 1000}k`, cacheSize, keys };
 }
 
 /** A loop over 1.5× the cache size: LRU always evicts the key needed next. */
 export function loop(length = 200_000, cacheSize = 1_000): Trace {
   const span = Math.round(cacheSize * 1.5);
   return { name: 'loop 1.5× cache', cacheSize, keys: Array.from({ length }, (_, i) => `loop:${i % span}`) };
+}
+
+/**
+ * Recency-biased: most accesses go back to a key seen a short while ago (the
+ * distance drawn with a heavy tail), the rest are new keys. Popularity counts
+ * say little here; how recently a key was used says a lot, so a large window wins.
+ */
+export function recency(seed = 13, length = 200_000, cacheSize = 1_000): Trace {
+  const random = seededRandom(seed);
+  const keys: string[] = [];
+  let fresh = 0;
+  for (let i = 0; i < length; i++) {
+    if (i === 0 || random() < 0.2) keys.push(`recent:${fresh++}`);
+    else keys.push(keys[Math.max(0, i - 1 - Math.floor(random() ** 3 * 4 * cacheSize))]!);
+  }
+  return { name: 'recency-biased (re-use of recent keys)', cacheSize, keys };
 }

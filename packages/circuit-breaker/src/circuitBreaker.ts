@@ -132,6 +132,10 @@ export class CircuitBreaker {
   #epoch = 0;
   /** Closed, no timeout, no durations, not shut down: the allocation-free path applies. */
   #fast = false;
+  /** `#state.kind === 'closed'`, kept as one boolean so a settling call checks a single field. */
+  #closed = true;
+  /** As `#fast`, but with `timeoutMs` set: the timed path without the two async frames of `#executeSlow`. */
+  #fastTimed = false;
   #trials = 0;
   #trialSuccesses = 0;
   #isolations = 0;
@@ -222,13 +226,69 @@ export class CircuitBreaker {
       promise.then(this.#onFastSuccess, this.#onFastFailure);
       return promise;
     }
+    if (this.#fastTimed && options === undefined && this.#inFlight < this.#maxConcurrent) {
+      this.#inFlight++;
+      return this.#executeTimed(fn);
+    }
     return this.#executeSlow(fn, options);
+  }
+
+  /**
+   * What `#run` does for a closed circuit with a timeout, no caller signal and a free slot
+   * (not a trial, no duration to measure), settled from callbacks instead of `await`s.
+   */
+  #executeTimed<T>(fn: (signal: AbortSignal) => PromiseLike<T>): Promise<T> {
+    const epoch = this.#epoch;
+    // The callbacks stay anonymous arrows: under tsx (esbuild's keepNames) a named per-call
+    // closure gets a `__name()` call that costs more than the rest of this path.
+    return new Promise<T>((resolve, reject) => {
+      const controller = fn.length === 0 ? undefined : new AbortController();
+      let settled = false; // after a timeout, whatever fn does is ignored
+      const timer = this.#armTimeout(controller, (error) => {
+        settled = true;
+        this.#settleTimed(true, error, epoch);
+        reject(error);
+      });
+      let result: PromiseLike<T>;
+      try {
+        result = fn(controller === undefined ? NEVER_ABORTED : controller.signal);
+      } catch (error) {
+        settled = true;
+        clearTimeout(timer);
+        this.#settleTimed(true, error, epoch);
+        reject(error);
+        return;
+      }
+      Promise.resolve(result).then(
+        (value) => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          this.#settleTimed(false, undefined, epoch);
+          resolve(value);
+        },
+        (error: unknown) => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          this.#settleTimed(true, error, epoch);
+          reject(error);
+        },
+      );
+    });
+  }
+
+  /** The bookkeeping `#run` does once a timed call ended (never a trial, no duration measured). */
+  #settleTimed(failed: boolean, error: unknown, epoch: number): void {
+    if (failed) this.#settleFailure(error, 0, epoch, false);
+    else this.#settleSuccess(0, epoch, false);
+    this.#release();
   }
 
   readonly #onFastSuccess = (): void => {
     this.#successes++;
     // A call started while closed may settle after a transition: then it only counts in stats.
-    if (this.#state.kind === 'closed' && this.#strategy.record(false, false, this.#strategyTime ? this.#now() : 0)) {
+    if (this.#closed && this.#strategy.record(false, false, this.#strategyTime ? this.#now() : 0)) {
       this.#openNow(1);
     }
     if (successChannel.hasSubscribers) successChannel.publish({ breaker: this.name });
@@ -239,7 +299,7 @@ export class CircuitBreaker {
     if (this.#counts(error)) {
       this.#failures++;
       if (failureChannel.hasSubscribers) failureChannel.publish({ breaker: this.name, error });
-      if (this.#state.kind === 'closed' && this.#strategy.record(true, false, this.#strategyTime ? this.#now() : 0)) {
+      if (this.#closed && this.#strategy.record(true, false, this.#strategyTime ? this.#now() : 0)) {
         this.#openNow(1);
       }
     } else {
@@ -350,14 +410,7 @@ export class CircuitBreaker {
           : callerSignal
             ? AbortSignal.any([callerSignal, controller.signal])
             : controller.signal;
-      const timer = setTimeout(() => {
-        const error = new BreakerTimeoutError(this.name, this.#timeoutMs);
-        this.#timeouts++;
-        if (timeoutChannel.hasSubscribers) timeoutChannel.publish({ breaker: this.name, timeoutMs: this.#timeoutMs });
-        controller?.abort(error);
-        reject(error); // settles now; whatever fn does later is ignored
-      }, this.#timeoutMs);
-      timer.unref?.();
+      const timer = this.#armTimeout(controller, reject); // settles now; whatever fn does later is ignored
       let result: PromiseLike<T>;
       try {
         result = fn(signal);
@@ -377,6 +430,19 @@ export class CircuitBreaker {
         },
       );
     });
+  }
+
+  /** Starts the call's timer: on expiry it counts the timeout, aborts `controller` and hands the error to `fail`. */
+  #armTimeout(controller: AbortController | undefined, fail: (error: BreakerTimeoutError) => void): NodeJS.Timeout {
+    const timer = setTimeout(() => {
+      const error = new BreakerTimeoutError(this.name, this.#timeoutMs);
+      this.#timeouts++;
+      if (timeoutChannel.hasSubscribers) timeoutChannel.publish({ breaker: this.name, timeoutMs: this.#timeoutMs });
+      controller?.abort(error);
+      fail(error);
+    }, this.#timeoutMs);
+    timer.unref?.();
+    return timer;
   }
 
   #waitForSlot(signal: AbortSignal | undefined): Promise<void> {
@@ -459,7 +525,10 @@ export class CircuitBreaker {
   }
 
   #updateFast(): void {
-    this.#fast = this.#state.kind === 'closed' && this.#timeoutMs === 0 && !this.#measures && !this.#shutDown;
+    this.#closed = this.#state.kind === 'closed';
+    const simple = this.#closed && !this.#measures && !this.#shutDown;
+    this.#fast = simple && this.#timeoutMs === 0;
+    this.#fastTimed = simple && this.#timeoutMs > 0;
   }
 
   /** The current state (moves open → half-open first if the wait is over). */

@@ -280,6 +280,52 @@ describe('timeout', () => {
     expect(seen?.aborted).toBe(true);
   });
 
+  it('a timed call counts outcomes like any other, and one settling after a transition only in stats', async () => {
+    const breaker = new CircuitBreaker({
+      strategy: new ConsecutiveFailures(2),
+      timeoutMs: 10_000,
+      isFailure: exceptClientErrors,
+    });
+    await expect(breaker.execute(ok)).resolves.toBe('ok');
+    const clientError = Object.assign(new Error('bad request'), { status: 400 });
+    await expect(breaker.execute(() => Promise.reject(clientError))).rejects.toBe(clientError);
+    const late = deferred<string>();
+    const pending = breaker.execute(() => late.promise);
+    await expect(
+      breaker.execute(() => {
+        throw new Error('sync');
+      }),
+    ).rejects.toThrow('sync');
+    await fail(breaker, 1);
+    expect(breaker.state.kind).toBe('open');
+    breaker.reset();
+    await fail(breaker, 1);
+    late.reject(new Error('late')); // would be a second failure in a row if it counted in the new closed state
+    await expect(pending).rejects.toThrow('late');
+    expect(breaker.state.kind).toBe('closed');
+    expect(breaker.stats()).toMatchObject({
+      calls: 6,
+      successes: 1,
+      failures: 4,
+      ignored: 1,
+      timeouts: 0,
+      inFlight: 0,
+    });
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('a call settling after its timeout changes nothing', async () => {
+    const breaker = new CircuitBreaker({ timeoutMs: 500 });
+    const late = deferred<string>();
+    const pending = breaker.execute(() => late.promise).catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(500);
+    expect(await pending).toBeInstanceOf(BreakerTimeoutError);
+    late.resolve('late');
+    await late.promise;
+    await Promise.resolve();
+    expect(breaker.stats()).toMatchObject({ successes: 0, failures: 1, timeouts: 1, inFlight: 0 });
+  });
+
   it('sets no timer per call when no timeout is set, in any state', async () => {
     const breaker = new CircuitBreaker({ strategy: new ConsecutiveFailures(1) });
     for (let i = 0; i < 1_000; i++) await breaker.execute(ok);
