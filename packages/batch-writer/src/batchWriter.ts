@@ -6,6 +6,7 @@
 import { backoffDelay } from './backoff.js';
 import { deadLetterChannel, flushChannel, rejectChannel, retryChannel, splitChannel } from './channels.js';
 import {
+  InvalidOptionError,
   ItemFailedError,
   ItemUnsentError,
   QueueFullError,
@@ -87,7 +88,9 @@ export class BatchWriter<T> implements AsyncDisposable {
       this.#spool = new Spool(options.spool);
       // Items a previous run accepted but did not settle: they were
       // acknowledged, so they are taken whatever maxQueued says.
-      for (const { item, segment } of this.#spool.open()) this.#push(item, undefined, segment);
+      for (const { item, segment } of this.#spool.open()) {
+        this.#push(item, undefined, segment, this.#sizeOf(item), this.#keyOf(item));
+      }
       this.#replayed = this.#pending;
       if (this.#replayed > 0) {
         this.#dueSeq = this.#seq;
@@ -147,8 +150,16 @@ export class BatchWriter<T> implements AsyncDisposable {
    * in `unsent` (and stay in the spool); batches already inside `flush` are awaited, since they cannot be recalled.
    */
   close(options: CloseOptions = {}): Promise<CloseResult<T>> {
-    this.#closing ??= this.#close(options);
-    return this.#closing;
+    this.#closing ??= this.#close();
+    const closing = this.#closing;
+    // Every call's timeout counts, not only the first one's: a close() without timeout (`await using`)
+    // must not make a later close({ timeoutMs }) (closeOnSignals on SIGTERM) wait for ever.
+    if (options.timeoutMs !== undefined) {
+      const timer = setTimeout(() => this.#abandon(), options.timeoutMs);
+      const clear = (): void => clearTimeout(timer);
+      closing.then(clear, clear);
+    }
+    return closing;
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -185,20 +196,37 @@ export class BatchWriter<T> implements AsyncDisposable {
   // --- accepting -------------------------------------------------------------
 
   #enqueue(item: T, waiter: Waiter | undefined): void {
-    // The spool append comes first: if it throws, nothing was accepted.
-    this.#push(item, waiter, this.#spool?.append(item));
+    // sizeOf/keyOf first, then the spool append: if any throws, nothing was accepted (nor spooled).
+    const size = this.#sizeOf(item);
+    const key = this.#keyOf(item);
+    this.#push(item, waiter, this.#spool?.append(item), size, key);
     const o = this.#o;
     if (this.#queue.length >= o.maxBatchSize || this.#queuedBytes >= o.maxBatchBytes) this.#schedulePump();
     else if (this.#timer === undefined) this.#armTimer(o.maxDelayMs);
   }
 
-  #push(item: T, waiter: Waiter | undefined, segment: Segment | undefined): void {
+  #push(item: T, waiter: Waiter | undefined, segment: Segment | undefined, size: number, key: unknown): void {
     const o = this.#o;
-    const size = o.sizeOf === undefined ? 0 : o.sizeOf(item);
-    const key = o.keyOf === undefined ? undefined : o.keyOf(item);
     this.#queue.push({ item, seq: ++this.#seq, at: o.now(), size, key, waiter, segment });
     this.#queuedBytes += size;
     this.#pending++;
+  }
+
+  /** The item's `sizeOf`: a NaN or negative size would break the byte count of every later batch. */
+  #sizeOf(item: T): number {
+    if (this.#o.sizeOf === undefined) return 0;
+    const size = this.#o.sizeOf(item);
+    if (typeof size !== 'number' || !(size >= 0 && size < Number.POSITIVE_INFINITY)) {
+      throw new InvalidOptionError(
+        'sizeOf',
+        `returned ${String(size)} for an item; it must return a finite number ≥ 0`,
+      );
+    }
+    return size;
+  }
+
+  #keyOf(item: T): unknown {
+    return this.#o.keyOf === undefined ? undefined : this.#o.keyOf(item);
   }
 
   #admitWaiters(): void {
@@ -492,7 +520,7 @@ export class BatchWriter<T> implements AsyncDisposable {
 
   // --- closing ---------------------------------------------------------------
 
-  async #close(options: CloseOptions): Promise<CloseResult<T>> {
+  async #close(): Promise<CloseResult<T>> {
     this.#closed = true;
     for (const { waiter } of this.#spaceWaiters.splice(0)) waiter.reject(new WriterClosedError());
     // The timers are unref'd so an idle writer never holds the process open;
@@ -500,23 +528,9 @@ export class BatchWriter<T> implements AsyncDisposable {
     // by the process exiting under us.
     const keepAlive = setInterval(() => {}, 1 << 30);
     try {
-      const drained = this.flush();
-      if (options.timeoutMs === undefined) {
-        await drained;
-      } else {
-        let timer: ReturnType<typeof setTimeout> | undefined;
-        const timedOut = await Promise.race([
-          drained.then(() => false),
-          new Promise<boolean>((resolve) => {
-            timer = setTimeout(() => resolve(true), options.timeoutMs);
-          }),
-        ]);
-        clearTimeout(timer);
-        if (timedOut) {
-          this.#abandon();
-          await drained;
-        }
-      }
+      // close({ timeoutMs }) abandons (see close()): queued and sleeping items are handed back at once,
+      // and this resolves once the batches inside `flush` return.
+      await this.flush();
     } finally {
       clearInterval(keepAlive);
       clearTimeout(this.#timer);
@@ -527,6 +541,7 @@ export class BatchWriter<T> implements AsyncDisposable {
   }
 
   #abandon(): void {
+    if (this.#abandoned) return;
     this.#abandoned = true;
     for (const wake of [...this.#sleeps]) wake();
     const queued = this.#queue;

@@ -79,9 +79,19 @@ export class Spool<T> {
 
   /** Appends one item; returns its segment, to settle later. Throws `SpoolError` if it could not. */
   append(item: T): Segment {
-    const segment = this.#active;
-    if (segment === undefined) throw new SpoolError('The spool is closed');
-    const line = `${this.#serialize(item)}\n`;
+    if (this.#active === undefined) throw new SpoolError('The spool is closed');
+    const text = this.#serialize(item);
+    // One line per item, or the replay would split it (a newline) or fail on it (JSON.stringify(undefined)):
+    // refused here, before it is acknowledged, rather than breaking every later start.
+    if (typeof text !== 'string' || text.includes('\n')) {
+      throw new SpoolError(
+        `Could not spool an item: serialize must return one line of text, got ${typeof text === 'string' ? 'a line break' : String(text)}`,
+      );
+    }
+    const line = `${text}\n`;
+    // Rotate before writing, not after: if no new segment can be created, this item is refused and the
+    // spool is unchanged (rotating after the write would fail an item already on disk, and break the fd).
+    const segment = this.#activeBytes >= this.#segmentBytes ? this.#rotate() : this.#active;
     try {
       const bytes = writeSync(this.#fd, line);
       if (this.#fsync) fsyncSync(this.#fd);
@@ -90,7 +100,6 @@ export class Spool<T> {
       throw new SpoolError(`Could not append to the spool in ${this.#dir}`, error);
     }
     segment.outstanding++;
-    if (this.#activeBytes >= this.#segmentBytes) this.#rotate();
     return segment;
   }
 
@@ -100,10 +109,14 @@ export class Spool<T> {
     if (segment.outstanding > 0) return;
     if (segment === this.#active) {
       // Everything appended so far is settled: empty the file in place.
-      ftruncateSync(this.#fd, 0);
-      this.#activeBytes = 0;
+      try {
+        ftruncateSync(this.#fd, 0);
+        this.#activeBytes = 0;
+      } catch (error) {
+        warnTrim(segment.path, error);
+      }
     } else {
-      unlinkSync(segment.path);
+      removeSegment(segment.path);
     }
   }
 
@@ -111,23 +124,46 @@ export class Spool<T> {
   close(): void {
     if (this.#active === undefined) return;
     closeSync(this.#fd);
-    if (this.#active.outstanding === 0) unlinkSync(this.#active.path);
+    if (this.#active.outstanding === 0) removeSegment(this.#active.path);
     this.#active = undefined;
   }
 
-  #rotate(): void {
-    const previous = this.#active;
-    if (previous !== undefined) {
-      closeSync(this.#fd);
-      if (previous.outstanding === 0) unlinkSync(previous.path);
-    }
-    const path = join(this.#dir, `${String(this.#nextNumber++).padStart(12, '0')}.log`);
+  /** Opens the next segment, then closes the previous one: if opening fails, nothing changes. */
+  #rotate(): Segment {
+    const path = join(this.#dir, `${String(this.#nextNumber).padStart(12, '0')}.log`);
+    let fd: number;
     try {
-      this.#fd = openSync(path, 'a');
+      fd = openSync(path, 'a');
     } catch (error) {
       throw new SpoolError(`Could not create a spool segment in ${this.#dir}`, error);
     }
+    this.#nextNumber++;
+    const previous = this.#active;
+    if (previous !== undefined) {
+      closeSync(this.#fd);
+      if (previous.outstanding === 0) removeSegment(previous.path);
+    }
+    this.#fd = fd;
     this.#active = { path, outstanding: 0 };
     this.#activeBytes = 0;
+    return this.#active;
   }
+}
+
+// Trimming the spool happens after items were written: a failure there must not
+// fail those items (their promises, flush() and close() would never settle). The
+// items stay on disk and are replayed at the next start: at-least-once, as always.
+function removeSegment(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') warnTrim(path, error);
+  }
+}
+
+function warnTrim(path: string, error: unknown): void {
+  process.emitWarning(
+    `@perf/batch-writer: could not trim the spool segment ${path} (${error instanceof Error ? error.message : String(error)}); its written items will be replayed at the next start`,
+    { code: 'PERF_BATCH_SPOOL' },
+  );
 }

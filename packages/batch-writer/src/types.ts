@@ -73,7 +73,7 @@ export interface BatchWriterOptions<T> {
   readonly sizeOf?: (item: T) => number;
   /** A batch is flushed once its oldest item has waited this long, in ms. Default 10. */
   readonly maxDelayMs?: number;
-  /** Most items held at once (queued plus in flight). Memory never holds more. Default 10 000. */
+  /** Most items held at once (queued plus in flight); a `write()` waiting for space keeps only its own item. Default 10 000. */
   readonly maxQueued?: number;
   /**
    * What `add()` does when `maxQueued` items are held: `'return-false'` (default) refuses the item and

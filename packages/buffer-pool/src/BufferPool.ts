@@ -281,6 +281,8 @@ export class BufferPool {
     const common = this.#adaptive!.record(size);
     if (common === undefined) return;
     for (const capacity of common) {
+      // One window can find several common sizes: maxAddedTiers still bounds the total.
+      if (!this.#adaptive!.canAdd) break;
       if (capacity > this.#maxSize) continue;
       const i = classIndexFor(this.#classes, capacity);
       const serving = this.#classes[i]!.capacity;

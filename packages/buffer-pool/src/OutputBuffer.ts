@@ -117,7 +117,10 @@ export class OutputBuffer {
     for await (const chunk of source) this.write(chunk);
   }
 
-  /** The captured bytes: a view of pooled memory, valid until `release()`; copy it to keep it longer. */
+  /**
+   * The captured bytes: a view of pooled memory, valid until the next `write()` (which may grow the output
+   * and give the old memory back to the pool) or `release()`; copy it to keep it longer.
+   */
   bytes(): Buffer {
     return this.#live('read').subarray(0, this.#length);
   }

@@ -38,7 +38,7 @@ export class AdaptiveTiers {
 
   /**
    * Records one request. At the end of a window returns the bucket sizes whose
-   * share reached `minShare` (the caller decides which need a new class).
+   * share reached `minShare`, most common first (the caller decides which need a new class).
    */
   record(size: number): number[] | undefined {
     if (this.#remaining === 0) return undefined;
@@ -48,11 +48,17 @@ export class AdaptiveTiers {
     else if (this.#counts.size < MAX_BUCKETS) this.#counts.set(bucket, 1);
     if (++this.#seen < this.#window) return undefined;
     const threshold = this.#minShare * this.#seen;
-    const common: number[] = [];
-    for (const [bucket, count] of this.#counts) if (count >= threshold) common.push(bucket);
+    const common: Array<[number, number]> = [];
+    for (const entry of this.#counts) if (entry[1] >= threshold) common.push(entry);
     this.#counts.clear();
     this.#seen = 0;
-    return common;
+    // Most common first: when few classes may still be added, the busiest sizes get them.
+    return common.sort((a, b) => b[1] - a[1]).map(([bucket]) => bucket);
+  }
+
+  /** Whether another class may be added (`maxAddedTiers` not reached). */
+  get canAdd(): boolean {
+    return this.#remaining > 0;
   }
 
   /** Called by the pool for each class it added; stops learning once `maxAddedTiers` is reached. */

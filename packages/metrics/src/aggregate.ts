@@ -3,7 +3,7 @@
 // sketches (exact, unlike averaging quantiles).
 import { writeCounter } from './counter.js';
 import { InvalidOptionError } from './errors.js';
-import { bucketPrefixes, leValues, writeHistogram } from './histogram.js';
+import { bucketPrefixes, hasSum, leValues, writeHistogram } from './histogram.js';
 import { braces, type Format, writeHeader } from './metric.js';
 import { escapeLabelValue, formatValue } from './names.js';
 import { type ExpositionFormat, type SliceBudget, writeAll } from './registry.js';
@@ -18,6 +18,7 @@ interface MergedSeries {
   counts: number[] | undefined;
   sum: number;
   count: number;
+  negative: boolean;
   sketch: QuantileSketch | undefined;
 }
 
@@ -50,7 +51,16 @@ function addSeries(into: Map<string, MergedSeries>, s: SeriesSnapshot): void {
   const key = s.labels.join('\u0000');
   let m = into.get(key);
   if (!m) {
-    m = { labels: s.labels, created: s.created, values: [], counts: undefined, sum: 0, count: 0, sketch: undefined };
+    m = {
+      labels: s.labels,
+      created: s.created,
+      values: [],
+      counts: undefined,
+      sum: 0,
+      count: 0,
+      negative: false,
+      sketch: undefined,
+    };
     into.set(key, m);
   }
   m.created = Math.min(m.created, s.created);
@@ -58,6 +68,7 @@ function addSeries(into: Map<string, MergedSeries>, s: SeriesSnapshot): void {
   if (s.counts) m.counts = m.counts ? m.counts.map((c, i) => c + s.counts![i]!) : [...s.counts];
   m.sum += s.sum ?? 0;
   m.count += s.count ?? 0;
+  if (s.negative) m.negative = true;
   if (s.sketch) {
     m.sketch ??= new QuantileSketch(s.sketch.alpha);
     m.sketch.merge(s.sketch);
@@ -74,7 +85,9 @@ function finish(meta: MetricSnapshot, s: MergedSeries): SeriesSnapshot[] {
       return value === undefined ? [] : [{ ...base, value }];
     }
     case 'histogram':
-      return [{ ...base, counts: s.counts ?? [], sum: s.sum, count: s.count }];
+      return [
+        { ...base, counts: s.counts ?? [], sum: s.sum, count: s.count, ...(s.negative ? { negative: true } : {}) },
+      ];
     case 'summary':
       return [{ ...base, sum: s.sum, count: s.count, sketch: (s.sketch ?? new QuantileSketch()).snapshot() }];
   }
@@ -131,7 +144,7 @@ function* writeSnapshot(
         bucketPrefixes(m.name, leValues(m.buckets ?? [], fmt), text),
         text,
         s.counts ?? [],
-        s.sum ?? 0,
+        hasSum(m.buckets ?? [], s.negative === true, fmt) ? (s.sum ?? 0) : undefined,
         s.count ?? 0,
         s.created,
         fmt,

@@ -12,7 +12,10 @@ export function countChannel<L extends string = never>(
   counter: Counter<L>,
   labelsOf?: (message: unknown) => LabelValues<L>,
 ): () => void {
-  const onMessage = labelsOf ? (message: unknown) => counter.inc(labelsOf(message)) : () => counter.inc();
+  const onMessage = guarded(
+    channel,
+    labelsOf ? (message: unknown) => counter.inc(labelsOf(message)) : () => counter.inc(),
+  );
   subscribe(channel, onMessage);
   return () => unsubscribe(channel, onMessage);
 }
@@ -24,12 +27,33 @@ export function observeChannel<L extends string = never>(
   valueFrom: (message: unknown) => number | undefined,
   labelsOf?: (message: unknown) => LabelValues<L>,
 ): () => void {
-  const onMessage = (message: unknown) => {
+  const onMessage = guarded(channel, (message: unknown) => {
     const v = valueFrom(message);
     if (v === undefined) return;
     if (labelsOf) histogram.observe(labelsOf(message), v);
     else histogram.observe(v);
-  };
+  });
   subscribe(channel, onMessage);
   return () => unsubscribe(channel, onMessage);
+}
+
+/**
+ * diagnostics_channel rethrows a subscriber's exception as an uncaught exception, which would crash the
+ * process of the package that published the event. A message the mapping cannot turn into a valid update
+ * (bad labels, NaN) is dropped instead, and reported once per bridge with a process warning.
+ */
+function guarded(channel: string, update: (message: unknown) => void): (message: unknown) => void {
+  let warned = false;
+  return (message) => {
+    try {
+      update(message);
+    } catch (error) {
+      if (warned) return;
+      warned = true;
+      process.emitWarning(
+        `metrics bridge of ${channel}: a message could not be recorded and was dropped (${error instanceof Error ? error.message : String(error)}); fix the labelsOf/valueFrom mapping`,
+        { code: 'PERF_METRICS_BRIDGE' },
+      );
+    }
+  };
 }

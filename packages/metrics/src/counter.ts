@@ -51,7 +51,7 @@ export class Counter<L extends string = never> extends Metric<CounterChild, L> {
 
   /** Current value of a series (0 if it does not exist yet). */
   get(labels?: LabelValues<L>): number {
-    return labels ? this.table.get(labels).value : this.noLabels().value;
+    return labels ? (this.table.peek(labels)?.value ?? 0) : this.noLabels().value;
   }
 
   protected writeSeries(out: string[], s: CounterChild, fmt: Format): void {

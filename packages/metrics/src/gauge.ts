@@ -1,4 +1,4 @@
-import { InvalidValueError } from './errors.js';
+import { InvalidOptionError, InvalidValueError } from './errors.js';
 import { braces, type Format, Metric, type MetricOptions } from './metric.js';
 import { formatValue } from './names.js';
 import { ACTIVE, type LabelValues, Series } from './series.js';
@@ -54,14 +54,24 @@ export interface GaugeOptions<L extends string> extends MetricOptions<L, Gauge<L
   readonly aggregate?: GaugeAggregation;
 }
 
+const AGGREGATIONS: readonly GaugeAggregation[] = ['sum', 'min', 'max', 'average', 'first', 'omit'];
+
 /** A value that goes up and down (queue depth, pool size, temperature). */
 export class Gauge<L extends string = never> extends Metric<GaugeChild, L> {
   readonly type = 'gauge' as const;
   readonly aggregate: GaugeAggregation;
 
   constructor(options: GaugeOptions<L>) {
+    const aggregate = options?.aggregate ?? 'sum';
+    if (!AGGREGATIONS.includes(aggregate)) {
+      throw new InvalidOptionError(
+        options.name,
+        'aggregate',
+        `must be one of ${AGGREGATIONS.join(', ')}, got ${aggregate}`,
+      );
+    }
     super(options, (table) => (v, t, c) => new GaugeChild(table, v, t, c));
-    this.aggregate = options.aggregate ?? 'sum';
+    this.aggregate = aggregate;
   }
 
   set(value: number): void;
@@ -99,7 +109,7 @@ export class Gauge<L extends string = never> extends Metric<GaugeChild, L> {
   }
 
   get(labels?: LabelValues<L>): number {
-    return labels ? this.table.get(labels).value : this.noLabels().value;
+    return labels ? (this.table.peek(labels)?.value ?? 0) : this.noLabels().value;
   }
 
   protected writeSeries(out: string[], s: GaugeChild, _fmt: Format): void {

@@ -12,6 +12,8 @@ export class HistogramChild extends Series {
   readonly counts: Float64Array;
   sum = 0;
   count = 0;
+  /** A negative value was observed: `_sum` is then no counter, and OpenMetrics leaves it out. */
+  negative = false;
   /** Bucket line prefixes for the 0.0.4 and the OpenMetrics format, built at the first scrape in each. */
   readonly prefixes: [string[]?, string[]?] = [];
 
@@ -45,6 +47,7 @@ export class HistogramChild extends Series {
       }
     }
     s.counts[i]!++;
+    if (v < 0) s.negative = true;
     s.sum += v;
     s.count++;
   }
@@ -98,22 +101,33 @@ export class Histogram<L extends string = never> extends Metric<HistogramChild, 
   protected writeSeries(out: string[], s: HistogramChild, fmt: Format): void {
     const f = fmt.openMetrics ? 1 : 0;
     s.prefixes[f] ??= bucketPrefixes(this.name, this.les[f], s.labelText);
-    writeHistogram(out, this.name, s.prefixes[f], s.labelText, s.counts, s.sum, s.count, s.createdAt, fmt);
+    const sum = hasSum(this.buckets, s.negative, fmt) ? s.sum : undefined;
+    writeHistogram(out, this.name, s.prefixes[f], s.labelText, s.counts, sum, s.count, s.createdAt, fmt);
   }
 
   protected resetSeries(s: HistogramChild): void {
     s.counts.fill(0);
     s.sum = 0;
     s.count = 0;
+    s.negative = false;
   }
 
   protected snapshotSeries(s: HistogramChild): SeriesSnapshot {
-    return { labels: s.labelValues, created: s.createdAt, counts: Array.from(s.counts), sum: s.sum, count: s.count };
+    const snapshot = { labels: s.labelValues, created: s.createdAt, counts: Array.from(s.counts), sum: s.sum };
+    return s.negative ? { ...snapshot, count: s.count, negative: true } : { ...snapshot, count: s.count };
   }
 
   protected override snapshotMeta() {
     return { buckets: this.buckets };
   }
+}
+
+/**
+ * OpenMetrics: a histogram's `_sum` is a counter, so it is left out when a bucket bound is negative
+ * or a negative value was observed (the sum could go down). The 0.0.4 format always has it.
+ */
+export function hasSum(bounds: readonly number[], negative: boolean, fmt: Format): boolean {
+  return !fmt.openMetrics || !(negative || (bounds[0] ?? 0) < 0);
 }
 
 /** The `le` label values of a histogram's bounds, spelled once per format. */
@@ -133,7 +147,8 @@ export function writeHistogram(
   prefixes: readonly string[],
   labelText: string,
   counts: ArrayLike<number>,
-  sum: number,
+  /** `undefined` leaves the `_sum` line out (see {@link hasSum}). */
+  sum: number | undefined,
   count: number,
   created: number,
   fmt: Format,
@@ -145,7 +160,8 @@ export function writeHistogram(
     text += `${prefixes[i]}${cumulative}\n`;
   }
   const l = braces(labelText);
-  text += `${name}_sum${l} ${formatValue(sum)}\n${name}_count${l} ${count}\n`;
+  if (sum !== undefined) text += `${name}_sum${l} ${formatValue(sum)}\n`;
+  text += `${name}_count${l} ${count}\n`;
   if (fmt.openMetrics) text += `${name}_created${l} ${created / 1000}\n`;
   out.push(text);
 }

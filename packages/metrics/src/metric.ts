@@ -31,7 +31,7 @@ export interface MetricOptions<L extends string, M = unknown> {
   readonly seriesTtlMs?: number;
   /** Called at every scrape before the values are read, e.g. to set a gauge from another object's `stats()`. */
   readonly collect?: (this: M, metric: M) => void | Promise<void>;
-  /** Wall clock in ms since the epoch, for `_created` and `seriesTtlMs`. Default: `Date.now`. */
+  /** Wall clock in ms since the epoch, for `_created`, `seriesTtlMs` and the summary window. Default: `Date.now`. */
   readonly now?: () => number;
 }
 
@@ -106,9 +106,10 @@ export abstract class Metric<S extends Series, L extends string> {
 
   /** Removes every series (a metric without labels keeps its one series, reset to zero). */
   reset(): void {
+    // Zero every series before dropping it: a bound handle re-attaches its own series on its next update.
+    for (const s of this.table.all) this.resetSeries(s);
     this.table.clear();
     if (this.unlabelled) this.table.reattach(this.unlabelled);
-    for (const s of this.table.all) this.resetSeries(s);
   }
 
   /** Runs the collect callback and expires idle series. Called by the registry at scrape time. */

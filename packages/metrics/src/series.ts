@@ -48,7 +48,11 @@ export abstract class Series {
       this.state = ACTIVE;
       return this;
     }
-    if (this.forward) return this.forward;
+    if (this.forward) {
+      // The successor may have been removed in turn (remove, reset, TTL): follow it back in.
+      if (this.forward.state !== ACTIVE) this.forward = this.forward.revive();
+      return this.forward;
+    }
     // The table only holds series of this one class, so what it returns is a `this`.
     const target = this.table.reattach(this) as this;
     if (target !== this) this.forward = target;
@@ -110,8 +114,15 @@ export class SeriesTable<S extends Series> {
       node = next;
     }
     const series = node.get(labels[names[last]!]) as S | undefined;
-    if (series === undefined || keyCount(labels) !== names.length) return this.slowGet(labels);
+    if (series === undefined || keyCount(labels) !== names.length || objectPrototypePolluted()) {
+      return this.slowGet(labels);
+    }
     return series;
+  }
+
+  /** The series of a label object if it exists: validates, but never creates one (reading is not updating). */
+  peek(labels: Readonly<Record<string, unknown>>): S | undefined {
+    return this.find(this.validate(labels));
   }
 
   /** The series without labels (a metric that declared none). */
@@ -133,15 +144,18 @@ export class SeriesTable<S extends Series> {
     if (labels === null || typeof labels !== 'object') {
       throw new LabelMismatchError(metric, this.names, `labels must be an object, got ${labels}`);
     }
+    // The labels are the keys `for...in` sees (what the hot path counts), minus any that a polluted
+    // Object.prototype adds: those are never labels, so a missing label is not filled in from there.
+    const keys = labelKeys(labels);
     const values: string[] = [];
     for (const name of this.names) {
-      const v = labels[name];
+      const v = keys.includes(name) ? labels[name] : undefined;
       if (typeof v === 'string') values.push(v);
       else if (typeof v === 'number' && Number.isFinite(v)) values.push(String(v));
       else throw new LabelMismatchError(metric, this.names, `label ${name} is ${v === undefined ? 'missing' : `${v}`}`);
     }
-    if (keyCount(labels) !== this.names.length) {
-      const extra = Object.keys(labels).filter((k) => !this.names.includes(k));
+    if (keys.length !== this.names.length) {
+      const extra = keys.filter((k) => !this.names.includes(k));
       throw new LabelMismatchError(metric, this.names, `undeclared label(s) ${extra.join(', ')}`);
     }
     return values;
@@ -178,10 +192,9 @@ export class SeriesTable<S extends Series> {
 
   private overflowSeries(): S {
     if (!this.overflow) {
+      // In the tree like any series, so that a real label set spelled __overflow__ is the same series, not a duplicate.
       const values = this.names.map(() => OVERFLOW_VALUE);
-      const text = values.map((v, i) => `${this.names[i]}="${v}"`).join(',');
-      this.overflow = this.make(values, text, this.options.now());
-      this.all.add(this.overflow);
+      this.overflow = this.find(values) ?? this.create(values);
     }
     if (!this.warned) {
       this.warned = true;
@@ -201,10 +214,7 @@ export class SeriesTable<S extends Series> {
   private detach(series: S): void {
     this.all.delete(series);
     series.state = DETACHED;
-    if (series === this.overflow) {
-      this.overflow = undefined;
-      return;
-    }
+    if (series === this.overflow) this.overflow = undefined;
     const keys = path(series.labelValues);
     const nodes: Node[] = [this.root];
     for (let i = 0; i < keys.length - 1; i++) nodes.push(nodes[i]!.get(keys[i]) as Node);
@@ -239,6 +249,8 @@ export class SeriesTable<S extends Series> {
     if (ttl === undefined) return;
     const now = this.options.now();
     for (const s of this.all) {
+      // A wall clock set back: count idleness from now, or the series would outlive its TTL by the jump.
+      if (now < s.lastSeen) s.lastSeen = now;
       if (s.state === ACTIVE) {
         s.state = IDLE;
         s.lastSeen = now;
@@ -259,4 +271,27 @@ function keyCount(o: object): number {
   let n = 0;
   for (const _ in o) n++;
   return n;
+}
+
+const EMPTY = Object.freeze({});
+
+/**
+ * Whether Object.prototype has an enumerable property (prototype pollution): then `for...in` counts it
+ * and `labels[name]` may read it, so the hot path hands over to the slow path, which ignores it. One
+ * `for...in` over an empty object: a few ns, where a hasOwn per key would cost several times that.
+ */
+function objectPrototypePolluted(): boolean {
+  for (const _ in EMPTY) return true;
+  return false;
+}
+
+/** The keys `for...in` enumerates, except those that resolve to Object.prototype (pollution). */
+function labelKeys(o: object): string[] {
+  const keys: string[] = [];
+  for (const k in o) {
+    let owner: object | null = o;
+    while (owner !== null && !Object.hasOwn(owner, k)) owner = Object.getPrototypeOf(owner) as object | null;
+    if (owner !== Object.prototype) keys.push(k);
+  }
+  return keys;
 }

@@ -19,6 +19,8 @@ export interface SeriesSnapshot {
   readonly counts?: readonly number[];
   readonly sum?: number;
   readonly count?: number;
+  /** Histogram: a negative value was observed (OpenMetrics then leaves `_sum` out). */
+  readonly negative?: boolean;
   /** Summary: the quantile sketch of the current window. */
   readonly sketch?: SketchSnapshot;
 }

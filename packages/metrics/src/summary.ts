@@ -62,7 +62,12 @@ export class SummaryChild extends Series {
 
   private rotate(): void {
     const now = this.window.now();
-    if (now < this.rotateAt) return;
+    if (now < this.rotateAt) {
+      // A wall clock set back past the current bucket's start: restart the bucket now, or nothing would
+      // leave the window until the clock caught up again.
+      if (now < this.rotateAt - this.window.bucketMs) this.rotateAt = now + this.window.bucketMs;
+      return;
+    }
     const steps = Math.min(this.ring.length, Math.floor((now - this.rotateAt) / this.window.bucketMs) + 1);
     for (let i = 0; i < steps; i++) {
       this.head = (this.head + 1) % this.ring.length;
