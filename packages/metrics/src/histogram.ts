@@ -1,7 +1,8 @@
 import { DEFAULT_BUCKETS, validateBuckets } from './buckets.js';
 import { InvalidValueError } from './errors.js';
-import { braces, type Format, Metric, type MetricOptions } from './metric.js';
+import { braces, type Format, type MetricOptions } from './metric.js';
 import { flat, formatBound, formatValue } from './names.js';
+import { ObservingMetric } from './observing.js';
 import { ACTIVE, type LabelValues, Series, type SeriesTable } from './series.js';
 import type { SeriesSnapshot } from './snapshot.js';
 import { startTimer } from './timer.js';
@@ -68,7 +69,7 @@ export interface HistogramOptions<L extends string> extends MetricOptions<L, His
 }
 
 /** Counts observations in buckets (latencies, sizes); exposes `_bucket`, `_sum`, `_count`. */
-export class Histogram<L extends string = never> extends Metric<HistogramChild, L> {
+export class Histogram<L extends string = never> extends ObservingMetric<HistogramChild, L> {
   readonly type = 'histogram' as const;
   readonly buckets: readonly number[];
   /** `le` values for the 0.0.4 and the OpenMetrics format. */
@@ -79,23 +80,6 @@ export class Histogram<L extends string = never> extends Metric<HistogramChild, 
     super(options, (table) => (v, t, c) => new HistogramChild(table, bounds, v, t, c));
     this.buckets = Array.from(bounds);
     this.les = [leValues(this.buckets, { openMetrics: false }), leValues(this.buckets, { openMetrics: true })];
-  }
-
-  observe(value: number): void;
-  observe(labels: LabelValues<L>, value: number): void;
-  observe(a: number | LabelValues<L>, b?: number): void {
-    if (typeof a === 'object') this.table.get(a).observe(b as number);
-    else this.noLabels().observe(a);
-  }
-
-  /** `const end = h.startTimer(labels); ...; end()` observes the elapsed seconds. */
-  startTimer(labels?: LabelValues<L>): () => number {
-    return (labels ? this.table.get(labels) : this.noLabels()).startTimer();
-  }
-
-  /** A handle bound to one label set. */
-  labels(labels: LabelValues<L>): HistogramChild {
-    return this.table.get(labels);
   }
 
   protected writeSeries(out: string[], s: HistogramChild, fmt: Format): void {

@@ -1,6 +1,7 @@
 import { InvalidOptionError, InvalidValueError } from './errors.js';
-import { braces, type Format, Metric, type MetricOptions } from './metric.js';
+import { braces, type Format, type MetricOptions } from './metric.js';
 import { formatBound, formatValue } from './names.js';
+import { ObservingMetric } from './observing.js';
 import { ACTIVE, type LabelValues, Series, type SeriesTable } from './series.js';
 import { QuantileSketch } from './sketch.js';
 import type { SeriesSnapshot } from './snapshot.js';
@@ -95,7 +96,7 @@ export interface SummaryOptions<L extends string> extends MetricOptions<L, Summa
 }
 
 /** Quantiles over a sliding window, in bounded memory, mergeable across processes. */
-export class Summary<L extends string = never> extends Metric<SummaryChild, L> {
+export class Summary<L extends string = never> extends ObservingMetric<SummaryChild, L> {
   readonly type = 'summary' as const;
   readonly percentiles: readonly number[];
 
@@ -116,21 +117,6 @@ export class Summary<L extends string = never> extends Metric<SummaryChild, L> {
     const window: Window = { ageBuckets, bucketMs: (maxAge * 1000) / ageBuckets, alpha, now: options?.now ?? Date.now };
     super(options, (table) => (v, t, c) => new SummaryChild(table, window, v, t, c));
     this.percentiles = [...percentiles];
-  }
-
-  observe(value: number): void;
-  observe(labels: LabelValues<L>, value: number): void;
-  observe(a: number | LabelValues<L>, b?: number): void {
-    if (typeof a === 'object') this.table.get(a).observe(b as number);
-    else this.noLabels().observe(a);
-  }
-
-  startTimer(labels?: LabelValues<L>): () => number {
-    return (labels ? this.table.get(labels) : this.noLabels()).startTimer();
-  }
-
-  labels(labels: LabelValues<L>): SummaryChild {
-    return this.table.get(labels);
   }
 
   protected writeSeries(out: string[], s: SummaryChild, fmt: Format): void {
