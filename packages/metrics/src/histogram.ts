@@ -3,7 +3,7 @@ import { InvalidValueError } from './errors.js';
 import { braces, type Format, type MetricOptions } from './metric.js';
 import { flat, formatBound, formatValue } from './names.js';
 import { ObservingMetric } from './observing.js';
-import { ACTIVE, type LabelValues, Series, type SeriesTable } from './series.js';
+import { ACTIVE, Series, type SeriesTable } from './series.js';
 import type { SeriesSnapshot } from './snapshot.js';
 import { startTimer } from './timer.js';
 
