@@ -39,16 +39,27 @@ const MAX_KID_LENGTH = 256;
 // so it scans token[start, end) in place without slicing.
 const BASE64URL_RUN = /[A-Za-z0-9_-]*/y;
 
+// The 6-bit value of each base64url character, by char code.
+const SEXTET = new Uint8Array(128);
+for (const [i, c] of [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'].entries()) {
+  SEXTET[c.charCodeAt(0)] = i;
+}
+
 /**
- * True when token[start, end) is unpadded base64url of a whole number of
- * bytes. Buffer's own decoder skips anything else silently, so this check
- * must come first.
+ * True when token[start, end) is canonical unpadded base64url of a whole
+ * number of bytes. Buffer's own decoder skips anything else silently, so this
+ * check must come first. Canonical: the bits of the last character that
+ * encode no byte are zero (RFC 4648 §3.5), so each byte string has exactly
+ * one encoding and a signature cannot be re-spelled into a second token.
  */
 function isBase64url(token: string, start: number, end: number): boolean {
-  if ((end - start) % 4 === 1) return false;
+  const tail = (end - start) % 4;
+  if (tail === 1) return false;
   BASE64URL_RUN.lastIndex = start;
   BASE64URL_RUN.test(token);
-  return BASE64URL_RUN.lastIndex >= end;
+  if (BASE64URL_RUN.lastIndex < end) return false;
+  // 2 characters carry 1 byte (4 spare bits), 3 carry 2 bytes (2 spare bits).
+  return tail === 0 || ((SEXTET[token.charCodeAt(end - 1)] as number) & (tail === 2 ? 0x0f : 0x03)) === 0;
 }
 
 /** Decodes token[start, end) as strict base64url. */

@@ -5,18 +5,27 @@
 // object, in fact) costs ≈ 20–40 µs per call on Node 24, more than the
 // signature itself; converting here costs well under 1 µs.
 
-/** Copies the DER INTEGER at der[at] into out[offset, offset + size), left-padded; returns the index after it. */
+/**
+ * Copies the DER INTEGER at der[at] into out[offset, offset + size), left-padded; returns the index after it.
+ * Only the minimal, non-negative form of a value below 2^(8·size) is read (X.690 §8.3.2: no leading
+ * 0x00 unless the next byte's top bit is set), so one r||s has exactly one DER form.
+ */
 function readInteger(der: Uint8Array, at: number, size: number, out: Uint8Array, offset: number): number {
   if (der[at] !== 0x02) throw new Error('ECDSA signature: expected a DER INTEGER');
   let length = der[at + 1] ?? 0;
   let start = at + 2;
   const next = start + length;
-  // A positive INTEGER has one leading zero byte when its top bit is set.
-  while (length > size && der[start] === 0) {
+  // Short-form lengths only (an r or s is at most 67 bytes), never empty, never past the end.
+  if (length === 0 || length > 0x7f || next > der.length) throw new Error('ECDSA signature: bad INTEGER length');
+  const first = der[start] as number;
+  if (first & 0x80) throw new Error('ECDSA signature: negative INTEGER');
+  if (first === 0 && length > 1) {
+    // A positive INTEGER has one leading zero byte exactly when its top bit is set.
+    if (((der[start + 1] as number) & 0x80) === 0) throw new Error('ECDSA signature: non-minimal INTEGER');
     start++;
     length--;
   }
-  if (length > size || next > der.length) throw new Error('ECDSA signature: INTEGER larger than the curve');
+  if (length > size) throw new Error('ECDSA signature: INTEGER larger than the curve');
   const pad = offset + size - length;
   for (let i = offset; i < pad; i++) out[i] = 0;
   for (let i = 0; i < length; i++) out[pad + i] = der[start + i] as number;
@@ -26,12 +35,14 @@ function readInteger(der: Uint8Array, at: number, size: number, out: Uint8Array,
 /**
  * Writes the DER signature `der` (as OpenSSL produces it) in JWS form, r||s
  * of `size` bytes each, into `out` at 0. Throws on anything that is not a
- * well-formed DER ECDSA-Sig-Value for this size.
+ * well-formed, minimal (DER, not BER) ECDSA-Sig-Value for this size.
  */
 export function writeP1363(der: Uint8Array, size: number, out: Uint8Array): void {
   if (der[0] !== 0x30) throw new Error('ECDSA signature: expected a DER SEQUENCE');
-  // The SEQUENCE length is one byte, or 0x81 and one byte (P-521: up to 139).
-  const body = der[1] === 0x81 ? 3 : 2;
+  // The SEQUENCE length is one byte below 0x80, or 0x81 and one byte from 0x80 (P-521: up to 139).
+  const short = (der[1] ?? 0x80) < 0x80;
+  if (!short && (der[1] !== 0x81 || (der[2] ?? 0) < 0x80)) throw new Error('ECDSA signature: bad DER length');
+  const body = short ? 2 : 3;
   if (der[body - 1] !== der.length - body) throw new Error('ECDSA signature: DER length mismatch');
   const afterR = readInteger(der, body, size, out, 0);
   if (readInteger(der, afterR, size, out, size) !== der.length) {

@@ -20,7 +20,8 @@ const PUBLIC_MEMBERS: Readonly<Record<string, readonly string[]>> = {
 
 /** A JWK reduced to its public members (oct keys are returned as they are). */
 export function publicJwk(jwk: JWK): JWK {
-  const members = PUBLIC_MEMBERS[jwk.kty ?? ''];
+  const members =
+    typeof jwk.kty === 'string' && Object.hasOwn(PUBLIC_MEMBERS, jwk.kty) ? PUBLIC_MEMBERS[jwk.kty] : undefined;
   if (members === undefined) return jwk;
   const out: Record<string, unknown> = {};
   for (const m of members) if (jwk[m as keyof JWK] !== undefined) out[m] = jwk[m as keyof JWK];

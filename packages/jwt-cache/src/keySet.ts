@@ -113,9 +113,14 @@ const FAMILY_ALGS: Readonly<Record<string, readonly Algorithm[]>> = {
 // algorithm its type or curve can serve. Undefined when that is ambiguous.
 function jwkAlgorithm(jwk: JWK, algorithms: readonly Algorithm[]): Algorithm | undefined {
   if (jwk.alg !== undefined) return algorithms.find((a) => a === jwk.alg);
-  const possible = (jwk.crv !== undefined ? CURVE_ALGS[jwk.crv] : FAMILY_ALGS[jwk.kty ?? '']) ?? [];
+  // Own members only: a crv or kty such as "constructor" names nothing here.
+  const possible = (jwk.crv !== undefined ? own(CURVE_ALGS, jwk.crv) : own(FAMILY_ALGS, jwk.kty)) ?? [];
   const allowed = algorithms.filter((a) => possible.includes(a));
   return allowed.length === 1 ? allowed[0] : undefined;
+}
+
+function own<T>(map: Readonly<Record<string, T>>, key: unknown): T | undefined {
+  return typeof key === 'string' && Object.hasOwn(map, key) ? map[key] : undefined;
 }
 
 /** A JWK that was not imported, and why. */
@@ -156,7 +161,8 @@ export async function importJwks(
       skip(`"use" is ${jwk.use}`);
       continue;
     }
-    if (jwk.key_ops !== undefined && !jwk.key_ops.includes('verify')) {
+    // (a key_ops that is not an array, null say, is skipped rather than failing the whole JWKS)
+    if (jwk.key_ops !== undefined && !(Array.isArray(jwk.key_ops) && jwk.key_ops.includes('verify'))) {
       skip('"key_ops" lacks "verify"');
       continue;
     }

@@ -44,6 +44,35 @@ export function cacheControlMaxAge(header: string | null): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
+/**
+ * The response body as text, read no further than MAX_BODY bytes: a body
+ * declared or found larger is abandoned (the connection closed) rather than
+ * buffered whole, so an endless or huge response cannot exhaust memory.
+ */
+async function readBody(res: Response): Promise<string> {
+  const tooLarge = () => new Error(`the JWKS is larger than ${MAX_BODY} bytes`);
+  const declared = Number(res.headers.get('content-length') ?? 0);
+  if (res.body === null) return '';
+  if (declared > MAX_BODY) {
+    await res.body.cancel().catch(() => {});
+    throw tooLarge();
+  }
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > MAX_BODY) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, total).toString('utf8');
+}
+
 function seconds(value: number | undefined, fallback: number, name: string): number {
   const v = value ?? fallback;
   if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
@@ -128,7 +157,9 @@ export class RemoteJwks {
   refresh(reason: RefreshReason): Promise<boolean> {
     if (this.#inflight !== undefined) return this.#inflight;
     const now = this.#hooks.now();
-    if (reason === 'unknown_kid' && now - this.#lastFetchAt < this.#cooldown * 1000) return Promise.resolve(false);
+    // Unknown kids, and any retry after a failed fetch (also the first one), wait for the cooldown.
+    const cooling = reason === 'unknown_kid' || this.lastError !== undefined;
+    if (cooling && now - this.#lastFetchAt < this.#cooldown * 1000) return Promise.resolve(false);
     if (reason === 'stale' && !this.isStale(now)) return Promise.resolve(false);
     this.#fetchTimes = this.#fetchTimes.filter((t) => now - t < 60_000);
     if (this.#fetchTimes.length >= this.#maxPerMinute) return Promise.resolve(false);
@@ -147,8 +178,7 @@ export class RemoteJwks {
       const res = await fetch(this.url, { headers: this.#headers, signal, redirect: 'error' });
       status = res.status;
       if (!res.ok) throw new Error(`the JWKS endpoint answered HTTP ${res.status}`);
-      const body = await res.text();
-      if (body.length > MAX_BODY) throw new Error(`the JWKS is larger than ${MAX_BODY} bytes`);
+      const body = await readBody(res);
       let jwks: JSONWebKeySet;
       try {
         jwks = JSON.parse(body) as JSONWebKeySet;

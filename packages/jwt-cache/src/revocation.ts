@@ -26,14 +26,24 @@ export class RevocationList {
   readonly #jtis = new Map<string, number>();
   readonly #subjects = new Map<string, number>();
   #sweepAt = 1024;
+  readonly #graceMs: number;
   /** False while nothing is revoked, so the hot path skips both lookups. */
   active = false;
+
+  /**
+   * `graceMs`: how long after its `until` an entry is kept. A token stays
+   * valid for clockTolerance after its exp, so its revocation must too.
+   */
+  constructor(graceMs = 0) {
+    this.#graceMs = graceMs;
+  }
 
   revoke(jti: string, until: number, now: number): void {
     this.#jtis.set(jti, Math.max(until, this.#jtis.get(jti) ?? until));
     this.active = true;
     if (this.#jtis.size >= this.#sweepAt) {
-      for (const [id, u] of this.#jtis) if (u <= now) this.#jtis.delete(id);
+      const cutoff = now - this.#graceMs;
+      for (const [id, u] of this.#jtis) if (u <= cutoff) this.#jtis.delete(id);
       this.#sweepAt = Math.max(1024, this.#jtis.size * 2);
     }
   }

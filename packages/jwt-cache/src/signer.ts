@@ -62,7 +62,10 @@ class CompactSigner implements Signer {
       throw new InvalidOptionsError('a JWT claims set is a plain object');
     }
     const json: unknown = JSON.stringify(claims);
-    if (typeof json !== 'string') throw new InvalidOptionsError('the claims set did not serialize to a JSON object');
+    // A toJSON (a Date, say) can turn the object into a string, number or array: not a claims set.
+    if (typeof json !== 'string' || json.charCodeAt(0) !== 0x7b) {
+      throw new InvalidOptionsError('the claims set did not serialize to a JSON object');
+    }
     const scratch = this.#scratch;
     const start = this.#header.length;
     let payload: string;

@@ -97,7 +97,7 @@ export class Verifier implements RevocationSink {
   readonly #cacheTtlMs: number;
   readonly #negative: TokenMap<CachedFailure> | undefined;
   readonly #negativeTtlMs: number;
-  readonly #revocations = new RevocationList();
+  readonly #revocations: RevocationList;
   readonly #blocked = new Set<string>();
   readonly #remote: RemoteJwks | undefined;
   #keys: KeySet;
@@ -126,6 +126,7 @@ export class Verifier implements RevocationSink {
       maxTokenAge: options.maxTokenAge === undefined ? undefined : seconds(options.maxTokenAge, 0, 'maxTokenAge'),
       requiredClaims: [...(options.requiredClaims ?? ['exp'])],
     };
+    this.#revocations = new RevocationList(this.#rules.clockTolerance * 1000);
     const cache = options.cache ?? {};
     if (cache !== false) {
       this.#cache = new TokenMap(positiveInt(cache.maxEntries, 10_000, 'cache.maxEntries'));

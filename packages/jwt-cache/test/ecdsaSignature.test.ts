@@ -77,4 +77,26 @@ describe('ECDSA signature encodings', () => {
     expect(() => writeP1363(Buffer.from('3006020100020100ff', 'hex'), 32, out)).toThrow(/length/);
     expect(() => writeP1363(Buffer.from('3046022201', 'hex'), 32, out)).toThrow(/ECDSA signature/);
   });
+
+  const r66 = `0242${'01'}${'11'.repeat(65)}`;
+  it.each([
+    ['an unneeded leading zero on r', 32, `3045022100${'11'.repeat(32)}0220${'22'.repeat(32)}`],
+    ['two leading zeros on a high r', 32, `304602220000${'ff'.repeat(32)}0220${'22'.repeat(32)}`],
+    ['a negative r (top bit set, no zero byte)', 32, `30440220${'ff'.repeat(32)}0220${'22'.repeat(32)}`],
+    ['an empty INTEGER for s', 32, `30240220${'11'.repeat(32)}0200`],
+    ['a long-form length for r', 32, `3045028120${'11'.repeat(32)}0220${'22'.repeat(32)}`],
+    ['a long-form SEQUENCE length under 128', 32, `308144${'0220'}${'11'.repeat(32)}0220${'22'.repeat(32)}`],
+    ['a SEQUENCE length over 127 in short form (P-521)', 66, `3088${r66}${r66}`],
+  ])('throws on non-minimal or negative DER: %s', (_name, size, hex) => {
+    expect(() => writeP1363(Buffer.from(hex, 'hex'), size, Buffer.alloc(2 * size))).toThrow(/^ECDSA signature:/);
+    if (size === 66) writeP1363(Buffer.from(`308188${r66}${r66}`, 'hex'), 66, Buffer.alloc(132)); // the minimal form reads
+  });
+
+  it('still reads the minimal forms around those edges', () => {
+    const out = Buffer.alloc(64);
+    writeP1363(Buffer.from(`3045022100${'80'.repeat(32)}0220${'22'.repeat(32)}`, 'hex'), 32, out);
+    expect(out.toString('hex')).toBe('80'.repeat(32) + '22'.repeat(32));
+    writeP1363(Buffer.from(`30250201010220${'7f'.repeat(32)}`, 'hex'), 32, out);
+    expect(out.toString('hex')).toBe(`${'00'.repeat(31)}01${'7f'.repeat(32)}`);
+  });
 });

@@ -27,6 +27,28 @@ const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     res.writeHead(302, { location: '/.well-known/jwks.json' }).end();
     return;
   }
+  if (req.url === '/endless' || req.url === '/declared-huge') {
+    // A body far over the 1 MB limit, written as fast as the client reads it:
+    // the client must stop reading at the limit (and close) rather than buffer it all.
+    const declared = req.url === '/declared-huge';
+    res.writeHead(200, {
+      'content-type': 'application/json',
+      ...(declared ? { 'content-length': String(HUGE_BODY) } : {}),
+    });
+    const chunk = Buffer.alloc(64 << 10, 0x20);
+    let sent = 0;
+    const pump = () => {
+      while (sent < HUGE_BODY && !res.destroyed) {
+        sent += chunk.length;
+        if (!res.write(chunk)) return void res.once('drain', pump);
+      }
+      if (!res.destroyed) res.end();
+    };
+    res.on('close', () => bodyClosed({ sent, complete: res.writableFinished }));
+    res.write('{"keys":[],"pad":"');
+    pump();
+    return;
+  }
   if (req.url === '/huge') {
     res.writeHead(200, { 'content-type': 'application/json' }).end(`{"keys":[],"pad":"${'x'.repeat(2 << 20)}"}`);
     return;
@@ -39,6 +61,10 @@ const server = createServer((req: IncomingMessage, res: ServerResponse) => {
   });
 });
 let url: string;
+/** 64 MB: far beyond the 1 MB limit and the loopback socket buffers. */
+const HUGE_BODY = 64 << 20;
+/** Resolved by the huge-body handler when its response closes: how much it wrote, and whether all of it. */
+let bodyClosed: (run: { sent: number; complete: boolean }) => void = () => {};
 
 beforeAll(async () => {
   server.listen(0, '127.0.0.1');
@@ -170,6 +196,22 @@ describe('remote JWKS', () => {
     await v.close();
   });
 
+  it('waits for the cooldown before retrying a failed first fetch (no retry per request while the endpoint is down)', async () => {
+    const { clock, verifier } = setup({ cooldown: 30, maxFetchesPerMinute: 6 });
+    reply = { status: 503, keys: [] };
+    const v = await verifier;
+    const token = await joseSign({ exp: clock.seconds() + 3600 });
+    for (let i = 0; i < 5; i++) expect(await code(v.verify(token))).toBe('PERF_JWT_CACHE_KEY_FETCH');
+    expect(requests).toHaveLength(1);
+    reply = { status: 200, keys: [k1] };
+    clock.advance(29_999);
+    expect(await code(v.verify(token))).toBe('PERF_JWT_CACHE_KEY_FETCH');
+    clock.advance(1);
+    expect(await code(v.verify(token))).toBe('ACCEPTED');
+    expect(requests).toHaveLength(2);
+    await v.close();
+  });
+
   it('drops results of a key rotated out of the JWKS at once', async () => {
     const { clock, verifier } = setup();
     const v = await verifier;
@@ -183,6 +225,32 @@ describe('remote JWKS', () => {
     await v.verify(token); // still served by the stale key set while refreshing
     await fetched;
     expect(await code(v.verify(token))).toBe('PERF_JWT_CACHE_UNKNOWN_KID');
+    await v.close();
+  });
+
+  it('skips a JWK with odd members (key_ops: null, crv: "constructor", kty: "toString") instead of failing the whole rotation', async () => {
+    const { clock, verifier } = setup();
+    const v = await verifier;
+    const old = await joseSign({ exp: clock.seconds() + 3600 });
+    await v.verify(old);
+    // The issuer rotates k1 out; its new JWKS also carries two keys we cannot use.
+    reply = {
+      status: 200,
+      keys: [
+        { ...k2, key_ops: null } as unknown as JWK,
+        { kty: 'EC', kid: 'odd', crv: 'constructor' },
+        { kty: 'toString', kid: 'odd2', alg: 'ES256' },
+        k2,
+      ],
+      cacheControl: 'max-age=100',
+    };
+    clock.advance(100_000);
+    const fetched = nextFetch();
+    await v.verify(old); // served by the stale key set while refreshing
+    expect(await fetched).toMatchObject({ ok: true });
+    expect(await code(v.verify(old))).toBe('PERF_JWT_CACHE_UNKNOWN_KID');
+    const fresh = await joseSign({ exp: clock.seconds() + 3600 }, ec2.privateKey, { alg: 'ES256', kid: 'k2' });
+    expect(await code(v.verify(fresh))).toBe('ACCEPTED');
     await v.close();
   });
 
@@ -227,6 +295,24 @@ describe('remote JWKS', () => {
     const token = await joseSign({ exp: clock.seconds() + 3600 });
     expect(await code(v.verify(token))).toBe('PERF_JWT_CACHE_KEY_FETCH');
     expect(requests).toEqual([path]);
+    await v.close();
+  });
+
+  it.each([
+    ['an endless chunked body', '/endless'],
+    ['a Content-Length over 1 MB', '/declared-huge'],
+  ])('stops reading %s at the 1 MB limit instead of buffering it (KEY_FETCH)', async (_name, path) => {
+    const { clock, verifier } = setup({ url: new URL(path, url), timeoutMs: 60_000 });
+    const v = await verifier;
+    const closed = new Promise<{ sent: number; complete: boolean }>((resolve) => {
+      bodyClosed = resolve;
+    });
+    const token = await joseSign({ exp: clock.seconds() + 3600 });
+    expect(await code(v.verify(token))).toBe('PERF_JWT_CACHE_KEY_FETCH');
+    expect(v.stats()).toMatchObject({ keyFetches: 1, keyFetchFailures: 1 });
+    const run = await closed;
+    expect(run.complete).toBe(false); // the client hung up before the server wrote it all
+    expect(run.sent).toBeLessThan(HUGE_BODY);
     await v.close();
   });
 

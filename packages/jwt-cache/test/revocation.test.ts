@@ -34,6 +34,25 @@ describe('revocation', () => {
     expect(v.stats().failures.revoked).toBe(1);
   });
 
+  it('remembers a revoke(jti, until) through clockTolerance after until, even when 1000+ revocations sweep the list', async () => {
+    const v = await createVerifier({
+      keys: [{ key: ec.publicKey, alg: 'ES256', kid: 'k1' }],
+      algorithms: ['ES256'],
+      clockTolerance: 60,
+      now: clock.now,
+    });
+    const exp = clock.seconds() + 10;
+    const token = await joseSign({ jti: 'revoked', exp });
+    v.verifySync(token);
+    v.revoke('revoked', exp * 1000); // until = its exp, as the README suggests
+    clock.advance(20_000); // past exp, but the token is still valid for clockTolerance
+    expect(code(() => v.verifySync(token))).toBe('PERF_JWT_CACHE_REVOKED');
+    for (let i = 0; i < 1100; i++) v.revoke(`other-${i}`, 0); // sweeps entries past their until
+    expect(code(() => v.verifySync(token))).toBe('PERF_JWT_CACHE_REVOKED');
+    clock.advance(60_000); // now past exp + clockTolerance: expired, and the entry may go
+    expect(code(() => v.verifySync(token))).toBe('PERF_JWT_CACHE_EXPIRED');
+  });
+
   it('revokeSubject refuses the subject’s tokens issued before the cut-off, and those without iat', async () => {
     const v = await make();
     const now = clock.seconds();

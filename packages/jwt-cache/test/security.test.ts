@@ -178,6 +178,25 @@ describe('security', () => {
     expect(codeOf(v, mangle(token))).toBe('PERF_JWT_CACHE_MALFORMED');
   });
 
+  it('refuses non-canonical base64url (unused low bits set): no second string for the same signature', async () => {
+    const v = await verifier({ cache: false });
+    const valid = await joseSign(claims());
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    // Flips the lowest bit of a segment's last character: the same bytes when
+    // the segment's length leaves unused bits, another string all the same.
+    const flip = (segment: string) =>
+      `${segment.slice(0, -1)}${alphabet[alphabet.indexOf(segment.at(-1) as string) ^ 1]}`;
+    const [h, p, s] = valid.split('.') as [string, string, string];
+    expect(s.length % 4).toBe(2); // 64 bytes: 4 unused bits in the last character
+    expect(Buffer.from(flip(s), 'base64url').equals(Buffer.from(s, 'base64url'))).toBe(true);
+    expect(codeOf(v, `${h}.${p}.${flip(s)}`)).toBe('PERF_JWT_CACHE_MALFORMED');
+    for (const segment of [h, p].filter((x) => x.length % 4 !== 0)) {
+      const mangled = valid.replace(segment, flip(segment));
+      expect(codeOf(v, mangled)).toBe('PERF_JWT_CACHE_MALFORMED');
+    }
+    expect(codeOf(v, valid)).toBe('ACCEPTED');
+  });
+
   it.each([
     ['a header that is not JSON', `${b64('{"alg":"ES256"')}.${b64({})}.AAAA`],
     ['a header that is an array', `${b64(['ES256'])}.${b64({})}.AAAA`],

@@ -67,6 +67,10 @@ describe('createSigner', () => {
     const signer = await createSigner({ key: ec.privateKey, alg: 'ES256' });
     expect(() => signer.sign([] as never)).toThrow(InvalidOptionsError);
     expect(() => signer.sign({ toJSON: () => undefined })).toThrow(InvalidOptionsError);
+    // Objects that serialize to something other than a JSON object (a string, a number, an array).
+    expect(() => signer.sign(new Date(0) as never)).toThrow(InvalidOptionsError);
+    expect(() => signer.sign({ toJSON: () => 5 })).toThrow(InvalidOptionsError);
+    expect(() => signer.sign({ toJSON: () => ['a'] })).toThrow(InvalidOptionsError);
   });
 
   it('encodes non-ASCII claims as UTF-8 and claims sets of any size, and the same claims the same way', async () => {
