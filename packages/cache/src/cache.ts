@@ -12,7 +12,7 @@ import {
 } from './channels.js';
 import { coarseNow } from './clock.js';
 import { Entry } from './entry.js';
-import { CacheClosedError, LoadAbortedError, UndefinedValueError } from './errors.js';
+import { CacheClosedError, InvalidSizeError, LoadAbortedError, UndefinedValueError } from './errors.js';
 import { type Loader, type LoadOptions, runLoader } from './loader.js';
 import { LruStore } from './lruStore.js';
 import { createMemo, type Memo, type MemoOptions } from './memo.js';
@@ -129,8 +129,7 @@ export class Cache<V extends NonNullable<unknown> | null> implements AsyncDispos
     if (value === undefined) throw new UndefinedValueError(key);
     validateWrite(options);
     // A load already running for this key would otherwise overwrite this newer value.
-    const flight = this.#flights.get(key);
-    if (flight !== undefined) flight.invalidated = true;
+    this.#invalidateFlight(key);
     const entry = this.#write(key, value, options?.ttl, options?.tags);
     return this.#l2Write(key, entry, true);
   }
@@ -327,7 +326,8 @@ export class Cache<V extends NonNullable<unknown> | null> implements AsyncDispos
   }
 
   #put(key: string, entry: Entry<V>): void {
-    this.#store.set(key, entry);
+    if (this.#sized) this.#setMeasured(key, entry);
+    else this.#store.set(key, entry);
     if (this.#sized && this.#store.peek(key) !== entry) {
       // lru-cache refuses an entry larger than maxSize (and drops the old one): count it, never silently.
       this.#stats.tooLarge++;
@@ -346,6 +346,19 @@ export class Cache<V extends NonNullable<unknown> | null> implements AsyncDispos
     }
   }
 
+  /** Stores `entry` under `maxSize`; a value the size function cannot measure is not stored, counted, and the old one dropped. */
+  #setMeasured(key: string, entry: Entry<V>): void {
+    try {
+      this.#store.set(key, entry);
+    } catch (error) {
+      if (!(error instanceof InvalidSizeError)) throw error;
+      // lru-cache measured before touching anything: the old value, now outdated, is still there.
+      this.#store.delete(key);
+      this.#stats.tooLarge++;
+      throw error;
+    }
+  }
+
   #onRemove(key: string, entry: Entry<V>, reason: RemovalReason): void {
     if (entry.tags !== undefined) {
       for (const tag of entry.tags) {
@@ -360,19 +373,18 @@ export class Cache<V extends NonNullable<unknown> | null> implements AsyncDispos
   }
 
   #deleteLocal(key: string): boolean {
-    const flight = this.#flights.get(key);
-    if (flight !== undefined) flight.invalidated = true;
+    this.#invalidateFlight(key);
     return this.#store.delete(key);
   }
 
   #clearLocal(): void {
-    for (const flight of this.#flights.values()) flight.invalidated = true;
+    for (const key of [...this.#flights.keys()]) this.#invalidateFlight(key);
     this.#store.clear();
   }
 
   #invalidateTagLocal(tag: string): number {
-    for (const flight of this.#flights.values()) {
-      if (flight.tags?.includes(tag)) flight.invalidated = true;
+    for (const [key, flight] of [...this.#flights]) {
+      if (flight.tags?.includes(tag)) this.#invalidateFlight(key);
     }
     const keys = this.#tagIndex.get(tag);
     if (keys === undefined) return 0;
@@ -389,6 +401,27 @@ export class Cache<V extends NonNullable<unknown> | null> implements AsyncDispos
     if (m.keys !== undefined) for (const key of m.keys) this.#deleteLocal(key);
     this.#stats.remoteInvalidations++;
     if (invalidateChannel.hasSubscribers) invalidateChannel.publish({ cache: this.#name, ...m, remote: true });
+  }
+
+  /**
+   * The running load of `key` no longer produces the current value: its result
+   * is not stored, and it leaves the flight table so a caller arriving after the
+   * invalidation starts a fresh load instead of receiving the old result.
+   * close() still waits for it through #pending.
+   */
+  #invalidateFlight(key: string): void {
+    const flight = this.#flights.get(key);
+    if (flight === undefined) return;
+    flight.invalidated = true;
+    this.#detach(key, flight);
+    // Nobody waits for a background refresh and its result will not be stored: stop it.
+    if (flight.background) flight.controller.abort(new LoadAbortedError(key, 'invalidated'));
+  }
+
+  #detach(key: string, flight: Flight<V>): void {
+    if (this.#flights.get(key) !== flight) return;
+    this.#flights.delete(key);
+    this.#track(flight.promise).catch(noop);
   }
 
   /** Joins the running load of `key` or starts one; `signal` only ends this caller's wait. */
@@ -413,7 +446,11 @@ export class Cache<V extends NonNullable<unknown> | null> implements AsyncDispos
         flight.waiters--;
         const error = new LoadAbortedError(key, signal.reason);
         reject(error);
-        if (flight.waiters === 0 && !flight.pinned) flight.controller.abort(error);
+        if (flight.waiters === 0 && !flight.pinned) {
+          // Aborted for good: a caller arriving now must start its own load, not inherit this abort.
+          this.#detach(key, flight);
+          flight.controller.abort(error);
+        }
       };
       signal.addEventListener('abort', onAbort, { once: true });
       flight.promise.then(
@@ -462,6 +499,7 @@ export class Cache<V extends NonNullable<unknown> | null> implements AsyncDispos
       if (found !== undefined) return found;
     }
     let lockToken: string | undefined;
+    let maybeLockToken: string | undefined;
     if (l2 !== undefined && this.#lock !== undefined) {
       const token = randomUUID();
       // A failed lock call loads without the lock: L2 trouble never blocks a read.
@@ -470,6 +508,9 @@ export class Cache<V extends NonNullable<unknown> | null> implements AsyncDispos
         const found = await this.#awaitPeer(key, l2, flight);
         if (found !== undefined) return found;
       } else if (got === true) lockToken = token;
+      // Timed out: the SET NX may still land after our deadline, so release it like a held lock
+      // (a no-op when it never landed) instead of leaving the fleet waiting for lock.ttl.
+      else maybeLockToken = token;
     }
     try {
       if (lockToken !== undefined) {
@@ -481,10 +522,12 @@ export class Cache<V extends NonNullable<unknown> | null> implements AsyncDispos
       const value = await runLoader(key, loader, flight.controller, stale, this.#loadTimeout);
       if (value === undefined) throw new UndefinedValueError(key);
       if (!flight.invalidated && !this.#closed) {
-        const entry = this.#write(key, value, options?.ttl, options?.tags);
-        const written = this.#l2Write(key, entry, false);
-        // The lock holder releases only once the value is in L2, so the others find it.
-        if (lockToken !== undefined) await written;
+        const entry = this.#writeLoaded(key, value, options);
+        if (entry !== undefined) {
+          const written = this.#l2Write(key, entry, false);
+          // The lock holder releases only once the value is in L2, so the others find it.
+          if (lockToken !== undefined) await written;
+        }
       }
       if (loadChannel.hasSubscribers) {
         loadChannel.publish({ cache: this.#name, key, source: 'loader', durationMs: this.#now() - started });
@@ -496,22 +539,32 @@ export class Cache<V extends NonNullable<unknown> | null> implements AsyncDispos
         loadChannel.publish({ cache: this.#name, key, source: 'loader', durationMs: this.#now() - started, error });
       }
       if (this.#negativeTtl > 0 && !flight.controller.signal.aborted && !flight.invalidated && !this.#closed) {
-        this.#writeNegative(key, error);
+        this.#writeNegative(key, error, options?.ttl);
       }
       throw error;
     } finally {
-      if (lockToken !== undefined) {
-        const token = lockToken;
-        await this.#l2Call('releaseLock', () => l2!.releaseLock(key, token));
-      }
+      const token = lockToken ?? maybeLockToken;
+      if (token !== undefined) await this.#l2Call('releaseLock', () => l2!.releaseLock(key, token));
     }
   }
 
-  #writeNegative(key: string, error: unknown): void {
+  /** Writes a loaded value; one the size function cannot measure still reaches the waiters (counted in tooLarge). */
+  #writeLoaded(key: string, value: V, options: LoadOptions | undefined): Entry<V> | undefined {
+    try {
+      return this.#write(key, value, options?.ttl, options?.tags);
+    } catch (error) {
+      if (error instanceof InvalidSizeError) return undefined;
+      throw error;
+    }
+  }
+
+  #writeNegative(key: string, error: unknown, ttl: number | undefined): void {
     const current = this.#store.peek(key);
     // Keep a value that stale-if-error may still serve.
     if (current !== undefined && !current.negative && this.#now() < current.staleIfErrorUntil) return;
-    const expiresAt = this.#now() + this.#negativeTtl;
+    // Never longer than the value itself would have lived: a per-entry ttl shorter than negativeTtl bounds it.
+    const bound = ttl !== undefined && ttl > 0 ? Math.min(ttl, this.#negativeTtl) : this.#negativeTtl;
+    const expiresAt = this.#now() + bound;
     this.#put(key, new Entry<V>(undefined, expiresAt, expiresAt, expiresAt, undefined, error, true));
   }
 
@@ -526,18 +579,21 @@ export class Cache<V extends NonNullable<unknown> | null> implements AsyncDispos
     this.#stats.l2Hits++;
     const value = stored.value as V;
     if (!flight.invalidated && !this.#closed) {
-      this.#put(
-        key,
-        new Entry<V>(
-          value,
-          stored.expiresAt,
-          stored.staleWhileRevalidateUntil,
-          stored.staleIfErrorUntil,
-          stored.tags && stored.tags.length > 0 ? stored.tags : undefined,
-          undefined,
-          false,
-        ),
+      const entry = new Entry<V>(
+        value,
+        stored.expiresAt,
+        stored.staleWhileRevalidateUntil,
+        stored.staleIfErrorUntil,
+        stored.tags && stored.tags.length > 0 ? stored.tags : undefined,
+        undefined,
+        false,
       );
+      try {
+        this.#put(key, entry);
+      } catch (error) {
+        // Not measurable here: served, not kept in L1 (counted in tooLarge by #put).
+        if (!(error instanceof InvalidSizeError)) throw error;
+      }
     }
     if (loadChannel.hasSubscribers) loadChannel.publish({ cache: this.#name, key, source: 'l2', durationMs: 0 });
     return value;

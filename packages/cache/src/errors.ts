@@ -32,6 +32,20 @@ export class UndefinedValueError extends CacheError {
   }
 }
 
+/** `sizeCalculation` threw or returned something other than a positive integer for a value: the value is not stored. */
+export class InvalidSizeError extends CacheError {
+  readonly code = 'PERF_CACHE_INVALID_SIZE' as const;
+  readonly key: string;
+  constructor(key: string, got: unknown, cause?: unknown) {
+    super(
+      `@perf/cache: sizeCalculation for key "${key}" ${cause === undefined ? `returned ${String(got)}` : 'threw'} instead of a positive integer; the value was not stored (fix the size function)`,
+      cause === undefined ? undefined : { cause },
+    );
+    this.name = 'InvalidSizeError';
+    this.key = key;
+  }
+}
+
 /** A loader ran longer than `loadTimeout`; its signal was aborted. */
 export class LoadTimeoutError extends CacheError {
   readonly code = 'PERF_CACHE_LOAD_TIMEOUT' as const;

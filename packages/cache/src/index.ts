@@ -12,6 +12,7 @@ export {
   CacheClosedError,
   CacheError,
   InvalidOptionError,
+  InvalidSizeError,
   LoadAbortedError,
   LoadTimeoutError,
   UndefinedValueError,

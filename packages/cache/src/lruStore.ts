@@ -3,6 +3,7 @@
 // on its fastest path: no per-entry timers, no clock reads of its own.
 import { LRUCache } from 'lru-cache';
 import type { Entry } from './entry.js';
+import { InvalidSizeError } from './errors.js';
 import type { OnRemove, Store } from './store.js';
 
 export interface LruStoreOptions<V> {
@@ -24,8 +25,19 @@ export class LruStore<V> implements Store<V> {
     };
     if (options.maxSize !== undefined) {
       // Negative entries weigh 1; without a size function every entry does.
+      // A size lru-cache would reject (NaN, 0, fractions) or a throwing function becomes one typed error.
       const size = sizeCalculation
-        ? (e: Entry<V>, k: string) => (e.negative ? 1 : sizeCalculation(e.value as V, k))
+        ? (e: Entry<V>, k: string) => {
+            if (e.negative) return 1;
+            let n: number;
+            try {
+              n = sizeCalculation(e.value as V, k);
+            } catch (error) {
+              throw new InvalidSizeError(k, undefined, error);
+            }
+            if (!(Number.isSafeInteger(n) && n > 0)) throw new InvalidSizeError(k, n);
+            return n;
+          }
         : () => 1;
       this.#lru = new LRUCache<string, Entry<V>>({
         ...base,

@@ -11,7 +11,7 @@ export interface CacheOptions<V> {
   readonly max?: number;
   /** Most total size held in process, as measured by `sizeCalculation` (default: every entry weighs 1). Policy `lru` only. */
   readonly maxSize?: number;
-  /** Size of one value for `maxSize`; must return a positive integer. */
+  /** Size of one value for `maxSize`; must return a positive integer (otherwise the value is not stored: `InvalidSizeError`). */
   readonly sizeCalculation?: (value: V, key: string) => number;
   /** Default time to live in ms; `0` or absent: entries do not expire. Expiry is lazy: no timer per entry. */
   readonly ttl?: number;
@@ -21,7 +21,7 @@ export interface CacheOptions<V> {
   readonly staleWhileRevalidate?: number;
   /** After expiry, `getOrLoad` serves the old value for this many ms when the refresh fails. */
   readonly staleIfError?: number;
-  /** Caches a loader's error for this many ms (at most 60 000 and at most `ttl`), so a failing backend is not hammered. Off when absent. */
+  /** Caches a loader's error for this many ms (at most 60 000 and at most `ttl`; never longer than the call's own `ttl`), so a failing backend is not hammered. Off when absent. */
   readonly negativeTtl?: number;
   /** Aborts a loader (its signal fires) and rejects its waiters with `LoadTimeoutError` after this many ms. Off when absent. */
   readonly loadTimeout?: number;

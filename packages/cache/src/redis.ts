@@ -87,8 +87,18 @@ export class RedisTier implements SecondLevel {
       ...options.redisOptions,
     };
     this.#client = new Redis(options.url, base);
-    // The subscriber may queue its SUBSCRIBE until connected; ioredis re-subscribes after a reconnect.
-    this.#subscriber = new Redis(options.url, { ...base, enableOfflineQueue: true, maxRetriesPerRequest: null });
+    // The subscriber may queue its SUBSCRIBE until connected. We re-subscribe after a reconnect
+    // ourselves: ioredis' autoResubscribe sends a SUBSCRIBE whose rejection nobody handles, so a
+    // connection lost right after reconnecting would be an unhandled rejection (a crash by default).
+    this.#subscriber = new Redis(options.url, {
+      ...base,
+      enableOfflineQueue: true,
+      maxRetriesPerRequest: null,
+      autoResubscribe: false,
+    });
+    this.#subscriber.on('ready', () => {
+      if (this.#listener !== undefined) this.#subscribeBus();
+    });
     // Without a listener an 'error' event would crash the process; failures surface per command instead.
     const onError = () => {
       this.connectionErrors++;
@@ -203,7 +213,11 @@ export class RedisTier implements SecondLevel {
 
   subscribe(listener: (message: InvalidationMessage) => void): void {
     this.#listener = listener;
-    // Queued until connected; a failure here is retried by ioredis' auto-resubscribe on reconnect.
+    // Queued until connected; after a failure the 'ready' of the next connection subscribes again.
+    this.#subscribeBus();
+  }
+
+  #subscribeBus(): void {
     this.#subscriber.subscribe(this.#bus).catch(() => {
       this.connectionErrors++;
     });

@@ -18,7 +18,7 @@ export interface CacheStats {
   readonly loadErrors: number;
   /** Entries pushed out by the size bound (not deletions). */
   readonly evictions: number;
-  /** Values not stored because their size alone exceeds `maxSize`. */
+  /** Values not stored because their size alone exceeds `maxSize`, or because `sizeCalculation` could not measure them. */
   readonly tooLarge: number;
   /** New keys the W-TinyLFU filter refused (0 with policy `lru`). */
   readonly admissionsRejected: number;

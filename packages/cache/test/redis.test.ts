@@ -5,7 +5,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import { createServer } from 'node:net';
+import { connect, createServer, type Socket } from 'node:net';
 import { deferred, redis } from '@perf/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
@@ -159,6 +159,67 @@ describe.skipIf(r.skip)('tiered mode on real Redis', () => {
     expect(await b2.getOrLoad('same', () => 'lost')).toBe('from-b');
   });
 
+  test('after a reconnect the bus is subscribed again, and close() during that re-SUBSCRIBE (fake: a loopback proxy holds it) rejects nothing unhandled', async () => {
+    // The moment cannot be caused with a real server alone, so a TCP proxy in front of the real
+    // Redis drops every connection on demand and, while armed, holds back a SUBSCRIBE.
+    const target = new URL(r.url);
+    const sockets = new Set<Socket>();
+    let armed = false;
+    const held = deferred();
+    const proxy = createServer((client) => {
+      const server = connect(Number(target.port || 6379), target.hostname);
+      sockets.add(client).add(server);
+      const drop = () => {
+        client.destroy();
+        server.destroy();
+        sockets.delete(client);
+        sockets.delete(server);
+      };
+      client.on('data', (chunk: Buffer) => {
+        if (armed && chunk.toString('latin1').toLowerCase().includes('subscribe')) held.resolve();
+        else server.write(chunk);
+      });
+      server.on('data', (chunk: Buffer) => client.write(chunk));
+      client.on('error', drop).on('close', drop);
+      server.on('error', drop).on('close', drop);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const proxyUrl = `redis://127.0.0.1:${(proxy.address() as { port: number }).port}`;
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const ns = namespace();
+      const { cache: a } = await tiered(proxyUrl, ns, 'resub-a');
+      const { cache: b } = await tiered(r.url, ns, 'resub-b');
+      // 1. The network drops every connection: once reconnected, invalidations arrive again.
+      for (const socket of [...sockets]) socket.destroy();
+      expect(await a.getOrLoad('k', () => 'v1')).toBe('v1');
+      await vi.waitFor(
+        async () => {
+          const heard = remoteInvalidation('resub-a');
+          await b.set('k', 'v2');
+          await Promise.race([heard, new Promise((_, reject) => setTimeout(() => reject(new Error('not yet')), 200))]);
+        },
+        { timeout: 10_000, interval: 50 },
+      );
+      expect(a.has('k')).toBe(false);
+      // 2. Dropped again, and closed while the re-SUBSCRIBE waits for its reply.
+      armed = true;
+      for (const socket of [...sockets]) socket.destroy();
+      await held.promise;
+      await a.close();
+      // Both of a's connections are gone once the proxy saw them close; then let rejections surface.
+      await vi.waitFor(() => expect(sockets.size).toBe(0), { timeout: 5_000, interval: 10 });
+      for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+      for (const socket of sockets) socket.destroy();
+      proxy.close();
+    }
+  });
+
   test('with lock, a cold key is loaded once by the fleet', async () => {
     const ns = namespace();
     const { cache: a } = await tiered(r.url, ns, 'a4', { lock: { ttl: 5_000, pollInterval: 5 } });
@@ -267,6 +328,55 @@ describe.skipIf(r.skip)('a private redis-server, stopped and paused', () => {
     const check = raw();
     await check.connect();
     expect(await check.exists(`${ns}:v:c`)).toBe(1);
+  });
+
+  test('Redis killed while commands are in flight: every call settles, nothing rejects unhandled', async () => {
+    const url = `redis://127.0.0.1:${port}`;
+    const { cache } = await tiered(url, namespace(), 'killed', { secondLevelTimeout: 2_000, lock: { ttl: 1_000 } });
+    const admin = raw();
+    await admin.connect();
+    await admin.call('CLIENT', 'PAUSE', '10000', 'ALL'); // commands queue up in the server
+    const calls = [
+      cache.getOrLoad('a', () => 'A'),
+      cache.set('b', 'B', { tags: ['t'] }),
+      cache.delete('c'),
+      cache.invalidateTag('t'),
+      cache.clear(),
+    ];
+    await stop(); // the server dies with all of them in flight
+    const settled = await Promise.allSettled(calls);
+    expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled', 'fulfilled']);
+    expect((settled[0] as PromiseFulfilledResult<string>).value).toBe('A');
+    expect(cache.stats().l2Errors).toBeGreaterThan(0);
+    await cache.close();
+    await start();
+  });
+
+  test('a lock taken after its acquire timed out (CLIENT PAUSE WRITE) is still released', async () => {
+    const url = `redis://127.0.0.1:${port}`;
+    const ns = namespace();
+    const { cache } = await tiered(url, ns, 'latelock', { secondLevelTimeout: 50, lock: { ttl: 30_000 } });
+    const admin = raw();
+    await admin.connect();
+    const check = raw();
+    await check.connect();
+    // Writes (the SET NX of the lock) wait; the GET of the miss goes through.
+    await admin.call('CLIENT', 'PAUSE', '10000', 'WRITE');
+    const started = deferred();
+    const value = deferred<string>();
+    const read = cache.getOrLoad('k', () => {
+      started.resolve();
+      return value.promise;
+    });
+    await started.promise; // acquireLock timed out: loading without the lock
+    await admin.call('CLIENT', 'UNPAUSE');
+    // The late SET NX lands: the lock is held by this instance's token although it thinks it has none.
+    await vi.waitFor(async () => expect(await check.exists(`${ns}:l:k`)).toBe(1), { timeout: 5_000, interval: 10 });
+    value.resolve('loaded');
+    expect(await read).toBe('loaded');
+    // Without the release the fleet would wait lock.ttl (30 s) for a value that is already there.
+    expect(await check.exists(`${ns}:l:k`)).toBe(0);
+    expect(await check.exists(`${ns}:v:k`)).toBe(1);
   });
 
   test('Redis slow (CLIENT PAUSE): a read waits at most secondLevelTimeout, then uses the loader', async () => {

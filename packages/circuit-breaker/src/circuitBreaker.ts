@@ -104,6 +104,7 @@ interface Waiter {
 
 // One shared signal for calls without timeout or caller signal: no allocation per call.
 const NEVER_ABORTED = new AbortController().signal;
+const noop = (): void => {};
 const STATE_KINDS: ReadonlySet<string> = new Set(['closed', 'open', 'half-open', 'forced-open', 'forced-closed']);
 
 /**
@@ -139,12 +140,17 @@ export class CircuitBreaker {
   #trials = 0;
   #trialSuccesses = 0;
   #isolations = 0;
+  /** The forced-open state `isolate()` created; its handles act only while it is the current state. */
+  #isolation: BreakerState | undefined;
   #inFlight = 0;
   readonly #queue: Waiter[] = [];
   #shutDown = false;
   #closing: Promise<void> | undefined;
   #drained: (() => void) | undefined;
   readonly #listeners: StateListener[] = [];
+  /** Transitions not yet announced: a listener that changes the state is announced after the current one, in order. */
+  readonly #announcements: Array<[to: BreakerState, from: BreakerState]> = [];
+  #announcing = false;
 
   #calls = 0;
   #successes = 0;
@@ -330,7 +336,9 @@ export class CircuitBreaker {
     try {
       value = this.#timeoutMs > 0 ? await this.#withTimeout(fn, signal) : await fn(signal ?? NEVER_ABORTED);
     } catch (error) {
-      this.#settleFailure(error, start, epoch, trial);
+      // The caller gave up (its own signal): that says nothing about the dependency, trial or not.
+      const callerAborted = signal?.aborted === true && !(error instanceof BreakerTimeoutError);
+      this.#settleFailure(error, start, epoch, trial, callerAborted);
       this.#release();
       throw error;
     }
@@ -375,9 +383,9 @@ export class CircuitBreaker {
     }
   }
 
-  #settleFailure(error: unknown, start: number, epoch: number, trial: boolean): void {
-    // Our own timeout always counts; anything else asks `isFailure`.
-    if (!(error instanceof BreakerTimeoutError) && !this.#counts(error)) {
+  #settleFailure(error: unknown, start: number, epoch: number, trial: boolean, callerAborted = false): void {
+    // Our own timeout always counts; a call the caller aborted never does; anything else asks `isFailure`.
+    if (callerAborted || (!(error instanceof BreakerTimeoutError) && !this.#counts(error))) {
       this.#ignored++;
       if (trial && epoch === this.#epoch) this.#trials--; // the trial slot goes to another call
       return;
@@ -510,6 +518,18 @@ export class CircuitBreaker {
     this.#trialSuccesses = 0;
     if (next.kind === 'closed') this.#strategy.reset();
     this.#updateFast();
+    this.#announcements.push([next, from]);
+    if (this.#announcing) return; // a listener changed the state: announced once the current one is done
+    this.#announcing = true;
+    try {
+      for (let a = this.#announcements.shift(); a !== undefined; a = this.#announcements.shift())
+        this.#announce(a[0], a[1]);
+    } finally {
+      this.#announcing = false;
+    }
+  }
+
+  #announce(next: BreakerState, from: BreakerState): void {
     for (const listener of this.#listeners.slice()) {
       try {
         listener(next, from);
@@ -556,15 +576,30 @@ export class CircuitBreaker {
     this.#transition({ kind: 'closed', since: this.#now() });
   }
 
-  /** Forces the circuit open until every returned handle is released (then it closes). */
+  /**
+   * Forces the circuit open until every returned handle is released (then it closes).
+   * A handle from before a `reset()`, `forceOpen()`, `forceClosed()` or `restore()` no longer acts,
+   * so a late release cannot end a newer isolation or a forced state.
+   */
   isolate(): Isolation {
+    const state = this.#state;
+    if (state.kind === 'forced-open' && state !== this.#isolation) {
+      // Already held open by forceOpen(): that hold lasts until reset(), whatever this handle does.
+      return { release: noop, [Symbol.dispose]: noop };
+    }
+    if (state !== this.#isolation) {
+      this.#isolations = 0;
+      const isolation: BreakerState = { kind: 'forced-open', since: this.#now() };
+      this.#transition(isolation);
+      this.#isolation = isolation;
+    }
     this.#isolations++;
-    if (this.#state.kind !== 'forced-open') this.#transition({ kind: 'forced-open', since: this.#now() });
+    const isolation = this.#isolation;
     let released = false;
     const release = (): void => {
       if (released) return;
       released = true;
-      if (--this.#isolations <= 0 && this.#state.kind === 'forced-open') this.reset();
+      if (this.#state === isolation && --this.#isolations === 0) this.reset();
     };
     return { release, [Symbol.dispose]: release };
   }
@@ -606,7 +641,10 @@ export class CircuitBreaker {
   restore(snapshot: BreakerSnapshot): void {
     const s = snapshot?.state as Partial<Record<string, unknown>> | undefined;
     const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-    const opensOk = s?.kind !== 'open' && s?.kind !== 'half-open' ? true : Number.isSafeInteger(s?.opens);
+    const opensOk =
+      s?.kind !== 'open' && s?.kind !== 'half-open'
+        ? true
+        : Number.isSafeInteger(s?.opens) && (s?.opens as number) >= 1;
     if (
       snapshot?.version !== 1 ||
       s === undefined ||
@@ -623,10 +661,16 @@ export class CircuitBreaker {
     }
     this.#strategy.restore(snapshot.strategy);
     const state = snapshot.state;
+    // A snapshot from a clock ahead of ours (or forged) must not hold the circuit open for longer
+    // than one open period from now: times are clamped to now and to now + the longest wait.
+    const now = this.#now();
+    const since = Math.min(state.since, now);
     const next: BreakerState =
       state.kind === 'half-open'
-        ? { kind: 'open', since: state.since, retryAt: state.since, opens: state.opens }
-        : { ...state };
+        ? { kind: 'open', since, retryAt: since, opens: state.opens }
+        : state.kind === 'open'
+          ? { ...state, since, retryAt: Math.min(state.retryAt, now + this.#openDuration.longestMs) }
+          : { ...state, since };
     const strategy = this.#strategy.snapshot();
     this.#transition(next);
     // #transition resets the strategy when closing; a restored closed state keeps its counters.

@@ -31,6 +31,11 @@ export class OpenDuration {
     this.#random = random;
   }
 
+  /** The longest wait `ms()` can return (the cap, stretched by the jitter). */
+  get longestMs(): number {
+    return this.#maxMs * (1 + this.#jitter);
+  }
+
   ms(opens: number): number {
     const wait = Math.min(this.#maxMs, this.#baseMs * this.#multiplier ** Math.max(0, opens - 1));
     if (this.#jitter === 0) return wait;

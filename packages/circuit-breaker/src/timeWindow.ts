@@ -60,9 +60,11 @@ export class TimeWindow implements BreakerStrategy {
   #advance(now: number): number {
     const n = this.#calls.length;
     const index = Math.floor(now / this.#bucketMs);
-    // A clock that went backwards keeps writing into the newest bucket.
-    if (index <= this.#head) return this.#head % n;
-    if (this.#head < 0 || index - this.#head >= n) this.reset();
+    // A clock that went backwards a little keeps writing into the newest bucket; one that is
+    // a whole window or more behind the newest bucket (e.g. a snapshot from a clock ahead of
+    // ours) would never rotate the window until it caught up: start the window afresh instead.
+    if (index <= this.#head && this.#head - index < n) return this.#head % n;
+    if (this.#head < 0 || index - this.#head >= n || index < this.#head) this.reset();
     else for (let b = this.#head + 1; b <= index; b++) this.#clear(b % n);
     this.#head = index;
     return index % n;
