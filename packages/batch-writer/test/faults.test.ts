@@ -6,11 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { postgres } from '@perf/testing';
-import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createBatchWriter } from '../src/index.js';
 import { postgresSink } from '../src/postgres.js';
-import { createEventsTable, type Event, eventColumns, eventRow, testPool, uniqueName } from './pg.js';
+import { type Event, eventColumns, eventRow, eventTables, testPool, uniqueName } from './pg.js';
 
 const service = await postgres();
 const fixture = fileURLToPath(new URL('./fixtures/stream-writer.ts', import.meta.url));
@@ -54,23 +53,7 @@ const lastAcked = (lines: readonly string[]) =>
   Math.max(0, ...lines.filter((l) => l.startsWith('acked ')).map((l) => Number(l.slice(6))));
 
 describe.skipIf(service.skip)('faults on a real PostgreSQL', () => {
-  let pool: pg.Pool;
-  const tables: string[] = [];
-
-  beforeAll(() => {
-    pool = testPool(service.url);
-  });
-  afterAll(async () => {
-    for (const table of tables) await pool.query(`DROP TABLE IF EXISTS ${table}`);
-    await pool.end();
-  });
-
-  async function table(): Promise<string> {
-    const name = uniqueName('bw_fault');
-    tables.push(name);
-    await createEventsTable(pool, name);
-    return name;
-  }
+  const { pool, table } = eventTables(service.url, 'bw_fault');
 
   /** Rows with id below `n`, and whether each of them is there exactly once. */
   async function present(name: string, n: number): Promise<{ rows: number; distinct: number }> {

@@ -2,6 +2,7 @@
 // (test files run in parallel and other packages share the server).
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { afterAll } from 'vitest';
 
 export function uniqueName(prefix: string): string {
   return `${prefix}_${randomBytes(4).toString('hex')}`;
@@ -31,3 +32,26 @@ export interface Event {
 
 export const eventColumns = { id: 'int8', n: 'int4', body: 'text' } as const;
 export const eventRow = (e: Event) => [e.id, e.n, e.body] as const;
+
+/**
+ * A pool and a fresh events table per call for one describe block; after the
+ * block the tables are dropped and the pool ended. The pool connects lazily, so
+ * a skipped block never opens a connection.
+ */
+export function eventTables(url: string, prefix: string): { pool: pg.Pool; table(): Promise<string> } {
+  const pool = testPool(url);
+  const tables: string[] = [];
+  afterAll(async () => {
+    for (const table of tables) await pool.query(`DROP TABLE IF EXISTS ${table}`);
+    await pool.end();
+  });
+  return {
+    pool,
+    async table() {
+      const name = uniqueName(prefix);
+      tables.push(name);
+      await createEventsTable(pool, name);
+      return name;
+    },
+  };
+}

@@ -1,30 +1,13 @@
 import { postgres } from '@perf/testing';
-import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createBatchWriter, type DeadLetter, InvalidOptionError } from '../src/index.js';
 import { postgresSink } from '../src/postgres.js';
-import { createEventsTable, type Event, eventColumns, eventRow, testPool, uniqueName } from './pg.js';
+import { type Event, eventColumns, eventRow, eventTables } from './pg.js';
 
 const service = await postgres();
 
 describe.skipIf(service.skip)('postgresSink on a real PostgreSQL', () => {
-  let pool: pg.Pool;
-  const tables: string[] = [];
-
-  beforeAll(() => {
-    pool = testPool(service.url);
-  });
-  afterAll(async () => {
-    for (const table of tables) await pool.query(`DROP TABLE IF EXISTS ${table}`);
-    await pool.end();
-  });
-
-  async function table(): Promise<string> {
-    const name = uniqueName('bw_pg');
-    tables.push(name);
-    await createEventsTable(pool, name);
-    return name;
-  }
+  const { pool, table } = eventTables(service.url, 'bw_pg');
 
   const count = async (name: string) =>
     (await pool.query<{ n: string; d: string }>(`SELECT count(*) AS n, count(DISTINCT id) AS d FROM ${name}`)).rows[0]!;
