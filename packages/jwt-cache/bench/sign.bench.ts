@@ -1,24 +1,14 @@
 // ES256 signing: @perf/jwt-cache against jose's SignJWT and fast-jwt, on the
 // same claims and key, in a process of its own (so the verify suite's garbage
 // does not land on these numbers).
-import { generateKeyPairSync, sign } from 'node:crypto';
+import { sign } from 'node:crypto';
 import { compare, runSuite } from '@perf/bench';
 import { createSigner as fastSigner } from 'fast-jwt';
 import { importPKCS8, jwtVerify, SignJWT } from 'jose';
 import { createSigner } from '../src/index.js';
+import { claims, privateKey, publicKey } from './fixture.js';
 
-const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const privatePem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-const now = Math.floor(Date.now() / 1000);
-const claims = {
-  iss: 'https://auth.example.com',
-  sub: 'user-1234567890',
-  aud: 'api.example.com',
-  scope: 'read:orders write:orders',
-  iat: now,
-  exp: now + 3600,
-  jti: 'b9d1c8f2-6a4e-4f57-9a0c-3c2f1d2e4b5a',
-};
 
 // jose gets its own best key form, a CryptoKey imported once.
 const joseKey = await importPKCS8(privatePem, 'ES256');

@@ -1,22 +1,12 @@
 // @perf/jwt-cache against fast-jwt and jose on the same ES256 tokens, in one process.
-import { generateKeyPairSync, sign, verify } from 'node:crypto';
+import { sign, verify } from 'node:crypto';
 import { compare, runSuite } from '@perf/bench';
 import { createVerifier as fastVerifier } from 'fast-jwt';
 import { importSPKI, jwtVerify, SignJWT } from 'jose';
 import { createVerifier } from '../src/index.js';
+import { claims, privateKey, publicKey } from './fixture.js';
 
-const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const publicPem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
-const now = Math.floor(Date.now() / 1000);
-const claims = {
-  iss: 'https://auth.example.com',
-  sub: 'user-1234567890',
-  aud: 'api.example.com',
-  scope: 'read:orders write:orders',
-  iat: now,
-  exp: now + 3600,
-  jti: 'b9d1c8f2-6a4e-4f57-9a0c-3c2f1d2e4b5a',
-};
 // One token, signed by jose, verified by everyone.
 const token = await new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: 'k1', typ: 'JWT' }).sign(privateKey);
 const tokenBytes = Buffer.from(token);
