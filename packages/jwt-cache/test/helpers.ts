@@ -1,6 +1,7 @@
 // Shared by the tests: keys, a manual clock, and jose as an independent signer.
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { type JWTPayload, SignJWT } from 'jose';
+import { createVerifier, type Verifier, type VerifierOptions } from '../src/index.js';
 
 export const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 export const ec2 = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -30,4 +31,24 @@ export function joseSign(
 /** base64url of a JSON value. */
 export function b64(value: unknown): string {
   return Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
+}
+
+/** A verifier of the ES256 tokens `joseSign` makes (key `ec`, kid k1), on the test's clock. */
+export function ecVerifier(clock: { now(): number }, options: Partial<VerifierOptions> = {}): Promise<Verifier> {
+  return createVerifier({
+    keys: [{ key: ec.publicKey, alg: 'ES256', kid: 'k1' }],
+    algorithms: ['ES256'],
+    now: clock.now,
+    ...options,
+  });
+}
+
+/** The `code` of what `f` throws, or `ACCEPTED` when it returns. */
+export function errorCode(f: () => unknown): string {
+  try {
+    f();
+    return 'ACCEPTED';
+  } catch (e) {
+    return (e as { code: string }).code;
+  }
 }

@@ -3,8 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { redis } from '@perf/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createVerifier, encodeRevocation, pubSubRevocationSource, type Verifier } from '../src/index.js';
-import { ec, joseSign, manualClock } from './helpers.js';
+import { encodeRevocation, pubSubRevocationSource, type Verifier } from '../src/index.js';
+import { ecVerifier, joseSign, manualClock } from './helpers.js';
 
 const service = await redis();
 
@@ -26,10 +26,7 @@ describe.skipIf(service.skip)('pubSubRevocationSource over Redis', () => {
       received.push(message);
       queueMicrotask(() => onApplied?.());
     });
-    verifier = await createVerifier({
-      keys: [{ key: ec.publicKey, alg: 'ES256', kid: 'k1' }],
-      algorithms: ['ES256'],
-      now: clock.now,
+    verifier = await ecVerifier(clock, {
       revocation: pubSubRevocationSource({
         subscriber,
         channel,
