@@ -8,7 +8,7 @@ import { EnvironmentMismatchError } from './errors.js';
 import { flatten, type MeasuredCase } from './flatten.js';
 import { environmentDifferences, type PackageResult, type RunResult } from './results.js';
 import { bootstrapRatio, type Interval, mannWhitneyU } from './stats.js';
-import { formatNs } from './table.js';
+import { alignColumns, formatNs } from './table.js';
 
 export interface CompareOptions {
   /** Smallest relative change of the median that counts (default 0.10 = 10 %). */
@@ -203,16 +203,7 @@ export function formatCompare(result: CompareResult): string {
       describe(r, result),
     ]);
   }
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
-  const table = rows
-    .map((row) =>
-      row
-        .map((cell, i) => cell.padEnd(widths[i]!))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
-  return `${table}\n\n${summarize(result).text}`;
+  return `${alignColumns(rows)}\n\n${summarize(result).text}`;
 }
 
 export interface CompareSummary {

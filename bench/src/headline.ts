@@ -2,7 +2,7 @@
 // medians ours/peer with its bootstrap interval, and whether the goal is met.
 import type { Goal, RunResult } from './results.js';
 import { bootstrapRatio, type Interval } from './stats.js';
-import { formatGoal } from './table.js';
+import { alignColumns, formatGoal } from './table.js';
 
 export interface HeadlineRow {
   readonly package: string;
@@ -75,13 +75,5 @@ export function formatHeadline(rows: readonly HeadlineRow[]): string {
       : '';
     out.push([r.package, r.comparison, r.against, formatRatioInterval(r.ratio), goal]);
   }
-  const widths = out[0]!.map((_, i) => Math.max(...out.map((row) => row[i]!.length)));
-  return out
-    .map((row) =>
-      row
-        .map((c, i) => c.padEnd(widths[i]!))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
+  return alignColumns(out);
 }

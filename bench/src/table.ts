@@ -39,6 +39,11 @@ export function formatTable(suites: readonly SuiteResult[]): string {
       }
     }
   }
+  return alignColumns(rows);
+}
+
+/** Rows of cells as plain-text columns, each as wide as its widest cell. */
+export function alignColumns(rows: readonly (readonly string[])[]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
   return rows
     .map((row) =>
