@@ -13,6 +13,13 @@ export interface SketchSnapshot {
   readonly zeros: number;
 }
 
+/** [bucket index, count] pairs of either sign and the zero count: what a merge reads. */
+interface SketchCounts {
+  readonly positive: Iterable<readonly [number, number]>;
+  readonly negative: Iterable<readonly [number, number]>;
+  readonly zeros: number;
+}
+
 /** Values with a magnitude below this count as zero. */
 const MIN_MAGNITUDE = 1e-9;
 
@@ -58,12 +65,22 @@ export class QuantileSketch {
     return this.value(keys[keys.length - 1]!);
   }
 
-  /** Adds another sketch's counts (same α). */
-  merge(other: SketchSnapshot): void {
-    for (const [i, c] of other.positive) bump(this.positive, i, c, this.maxBuckets);
-    for (const [i, c] of other.negative) bump(this.negative, i, c, this.maxBuckets);
-    this.zeros += other.zeros;
-    this.count += other.zeros + sumCounts(other.positive) + sumCounts(other.negative);
+  /** Adds another sketch's counts (same α): a local sketch directly, or one sent by another process. */
+  merge(other: QuantileSketch | SketchSnapshot): void {
+    const { positive, negative, zeros }: SketchCounts =
+      other instanceof QuantileSketch
+        ? { positive: other.positive, negative: other.negative, zeros: other.zeros }
+        : other;
+    for (const [i, c] of positive) {
+      bump(this.positive, i, c, this.maxBuckets);
+      this.count += c;
+    }
+    for (const [i, c] of negative) {
+      bump(this.negative, i, c, this.maxBuckets);
+      this.count += c;
+    }
+    this.zeros += zeros;
+    this.count += zeros;
   }
 
   clear(): void {
@@ -92,10 +109,4 @@ function collapseLowest(store: Map<number, number>): void {
   const [a, b] = [...store.keys()].sort((x, y) => x - y);
   store.set(b!, store.get(b!)! + store.get(a!)!);
   store.delete(a!);
-}
-
-function sumCounts(pairs: readonly (readonly [number, number])[]): number {
-  let n = 0;
-  for (const [, c] of pairs) n += c;
-  return n;
 }

@@ -57,7 +57,7 @@ export class SummaryChild extends Series {
   windowSketch(): QuantileSketch {
     this.rotate();
     const merged = new QuantileSketch(this.window.alpha);
-    for (const s of this.ring) merged.merge(s.snapshot());
+    for (const s of this.ring) merged.merge(s);
     return merged;
   }
 
