@@ -150,7 +150,7 @@ const tasks = {
   bench: () => {
     requireInstalled();
     turbo('build');
-    run('pnpm', ['--filter', '@perf/bench', 'run', 'bench', ...process.argv.slice(3)]);
+    process.exit(benchCli('bench', process.argv.slice(3)));
   },
   'bench:baseline': () => {
     requireInstalled();
