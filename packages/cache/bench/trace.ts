@@ -2,8 +2,6 @@
 // on every machine: the ratios in the README can be reproduced exactly.
 import { seededRandom } from '@perf/bench';
 
-export { seededRandom };
-
 /** Draws item ranks 0..n-1 with Zipf popularity (exponent `s`). */
 export function zipfSampler(n: number, s: number, random: () => number): () => number {
   const cdf = new Float64Array(n);

@@ -1,6 +1,7 @@
+import { seededRandom } from '@perf/bench';
 import { describe, expect, test } from 'vitest';
 import { lruHitRatio, optimalHitRatio, tinyLfuHitRatio } from '../bench/hitRatio.js';
-import { loop, seededRandom, zipfWithScan } from '../bench/trace.js';
+import { loop, zipfWithScan } from '../bench/trace.js';
 import { CountMinSketch, hashString } from '../src/countMinSketch.js';
 import { Cache } from '../src/index.js';
 
