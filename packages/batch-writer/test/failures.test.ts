@@ -1,3 +1,4 @@
+import { seededRandom } from '@perf/bench';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { backoffDelay } from '../src/backoff.js';
 import {
@@ -7,7 +8,7 @@ import {
   ItemFailedError,
   RetriesExhaustedError,
 } from '../src/index.js';
-import { connectionReset, recordingSink, seeded } from './helpers.js';
+import { connectionReset, recordingSink } from './helpers.js';
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -51,7 +52,7 @@ describe('retries', () => {
   });
 
   it('spreads retry delays with seeded jitter, within [delay/2, delay] and capped', () => {
-    const random = seeded(42);
+    const random = seededRandom(42);
     const schedule = { retries: 5, baseDelayMs: 100, maxDelayMs: 400 };
     const delays = [1, 2, 3, 4].map((attempt) => backoffDelay(schedule, attempt, random));
     expect(delays[0]).toBeGreaterThanOrEqual(50);

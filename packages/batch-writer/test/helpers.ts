@@ -29,15 +29,6 @@ export function recordingSink<T>(): RecordingSink<T> {
 
 export { type Deferred, deferred } from '@perf/testing';
 
-/** Deterministic [0, 1) numbers (a small LCG), for the retry jitter. */
-export function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 2 ** 32;
-  };
-}
-
 /** An error the default classify retries, as node would raise on a reset socket. */
 export function connectionReset(): Error {
   return Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });

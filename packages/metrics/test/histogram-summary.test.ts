@@ -1,3 +1,4 @@
+import { seededRandom } from '@perf/bench';
 import { describe, expect, it, vi } from 'vitest';
 import {
   exponentialBuckets,
@@ -59,11 +60,7 @@ describe('Histogram', () => {
 
 describe('Summary', () => {
   it('answers quantiles within 1% of the exact ones on a seeded skewed sample', async () => {
-    let seed = 42;
-    const random = () => {
-      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
-      return seed / 2 ** 31;
-    };
+    const random = seededRandom(42);
     const values = Array.from({ length: 20_000 }, () => Math.exp(random() * 8) / 100);
     const s = new Summary({ name: 's', help: 'S.', percentiles: [0.5, 0.9, 0.99], registry: null });
     for (const v of values) s.observe(v);
