@@ -6,7 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { connect, createServer, type Socket } from 'node:net';
-import { deferred, redis } from '@perf/testing';
+import { closedPort, deferred, redis } from '@perf/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { Cache, InvalidOptionError } from '../src/index.js';
@@ -16,15 +16,6 @@ const r = await redis();
 const suffix = randomBytes(4).toString('hex');
 let n = 0;
 const namespace = () => `perf-cache-test-${suffix}-${n++}`;
-
-/** A port nobody listens on: connecting to it is refused for real. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** Resolves on the next invalidation that `cacheName` receives from another instance. */
 function remoteInvalidation(cacheName: string): Promise<unknown> {
