@@ -5,7 +5,7 @@ import { writeCounter } from './counter.js';
 import { InvalidOptionError } from './errors.js';
 import { bucketPrefixes, hasSum, leValues, writeHistogram } from './histogram.js';
 import { braces, type Format, writeHeader } from './metric.js';
-import { escapeLabelValue, formatValue } from './names.js';
+import { formatValue, labelText } from './names.js';
 import { type ExpositionFormat, type SliceBudget, writeAll } from './registry.js';
 import { QuantileSketch } from './sketch.js';
 import type { MetricSnapshot, SeriesSnapshot } from './snapshot.js';
@@ -133,15 +133,16 @@ function* writeSnapshot(
 ): Generator<void, void, void> {
   if (m.type === 'gauge' && m.aggregate === 'omit') return;
   writeHeader(out, m.type, m.name, m.help, fmt);
+  const les = leValues(m.buckets ?? [], fmt);
   for (const s of m.series) {
-    const text = s.labels.map((v, i) => `${m.labelNames[i]}="${escapeLabelValue(v)}"`).join(',');
+    const text = labelText(m.labelNames, s.labels);
     if (m.type === 'counter') writeCounter(out, m.name, text, s.value ?? 0, s.created, fmt);
     else if (m.type === 'gauge') out.push(`${m.name}${braces(text)} ${formatValue(s.value ?? 0)}\n`);
     else if (m.type === 'histogram') {
       writeHistogram(
         out,
         m.name,
-        bucketPrefixes(m.name, leValues(m.buckets ?? [], fmt), text),
+        bucketPrefixes(m.name, les, text),
         text,
         s.counts ?? [],
         hasSum(m.buckets ?? [], s.negative === true, fmt) ? (s.sum ?? 0) : undefined,

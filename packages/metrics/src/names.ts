@@ -25,6 +25,11 @@ export function escapeLabelValue(value: string): string {
   return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 }
 
+/** `a="x",b="y"`: a series' labels as the exposition writes them, escaped. */
+export function labelText(names: readonly string[], values: readonly string[]): string {
+  return values.map((v, i) => `${names[i]}="${escapeLabelValue(v)}"`).join(',');
+}
+
 /** HELP text: 0.0.4 escapes `\` and newline; OpenMetrics also `"`. */
 export function escapeHelp(help: string, openMetrics: boolean): string {
   const s = help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');

@@ -3,7 +3,7 @@
 // has already hashed (no key string is built per call). The tree also enforces
 // the cardinality cap and expires idle series.
 import { InvalidOptionError, LabelMismatchError } from './errors.js';
-import { escapeLabelValue, validateLabelName } from './names.js';
+import { labelText, validateLabelName } from './names.js';
 
 /**
  * Label values by declared label name. Numbers are turned into strings (string
@@ -169,7 +169,7 @@ export class SeriesTable<S extends Series> {
   }
 
   private create(values: readonly string[]): S {
-    const text = values.map((v, i) => `${this.names[i]}="${escapeLabelValue(v)}"`).join(',');
+    const text = labelText(this.names, values);
     const series = this.make(values, text, this.options.now());
     this.insert(series);
     return series;
