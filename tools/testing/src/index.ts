@@ -1,7 +1,5 @@
 export type { Deferred } from './deferred.js';
 export { deferred } from './deferred.js';
 export { closedPort } from './ports.js';
-export type { ExampleRun } from './readme.js';
-export { packageDirOf, runReadmeExample } from './readme.js';
 export type { Service } from './services.js';
 export { postgres, redis } from './services.js';
