@@ -1,4 +1,4 @@
-import { seededRandom } from '@perf/bench';
+import { seededRandom } from '@perf/testing';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { backoffDelay } from '../src/backoff.js';
 import {

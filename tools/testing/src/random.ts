@@ -1,6 +1,6 @@
 /**
- * mulberry32: a tiny seeded PRNG. Bootstrap intervals use it so the same
- * results file always gives the same interval (and tests can pin values).
+ * A seeded PRNG (mulberry32): the same seed gives the same sequence on every
+ * run, so a randomized test that fails, fails again. Returns numbers in [0, 1).
  */
 export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
