@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { seededRandom } from '@perf/testing';
+import { describe, expect, it } from 'vitest';
 import { bootstrapMedian, bootstrapRatio, erfc, mannWhitneyU, median, quantileSorted } from '../src/stats.js';
 
 describe('Mann–Whitney U', () => {
