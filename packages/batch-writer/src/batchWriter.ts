@@ -5,12 +5,14 @@
 // dead-lettered, or handed back by close().
 import { backoffDelay } from './backoff.js';
 import { deadLetterChannel, flushChannel, rejectChannel, retryChannel, splitChannel } from './channels.js';
+import { ChunkedQueue } from './chunkedQueue.js';
 import {
   InvalidOptionError,
   ItemFailedError,
   ItemUnsentError,
   QueueFullError,
   RetriesExhaustedError,
+  WaitQueueFullError,
   WriterClosedError,
 } from './errors.js';
 import { type ResolvedOptions, resolveOptions } from './options.js';
@@ -28,6 +30,11 @@ import type {
 interface Waiter {
   resolve(): void;
   reject(error: unknown): void;
+}
+
+/** A write() waiting for space: its item and its promise's settlers, in one object. */
+interface WaitingWrite<T> extends Waiter {
+  readonly item: T;
 }
 
 interface Entry<T> {
@@ -67,7 +74,8 @@ export class BatchWriter<T> implements AsyncDisposable {
   readonly #inFlight = new Set<Entry<T>[]>();
   /** Keys held by batches in flight, with how many batches hold each. */
   readonly #lockedKeys = new Map<unknown, number>();
-  readonly #spaceWaiters: Array<{ item: T; waiter: Waiter }> = [];
+  /** write() calls waiting for space, oldest first; at most maxWaiting. */
+  readonly #spaceWaiters = new ChunkedQueue<WaitingWrite<T>>();
   #flushWaiters: FlushWaiter[] = [];
   readonly #sleeps = new Set<() => void>();
   #closed = false;
@@ -107,8 +115,7 @@ export class BatchWriter<T> implements AsyncDisposable {
   add(item: T): boolean {
     if (this.#closed) throw new WriterClosedError();
     if (this.#pending >= this.#o.maxQueued || this.#spaceWaiters.length > 0) {
-      this.#rejected++;
-      if (rejectChannel.hasSubscribers) rejectChannel.publish({ maxQueued: this.#o.maxQueued });
+      this.#reject('add');
       if (this.#o.throwWhenFull) throw new QueueFullError(this.#o.maxQueued);
       return false;
     }
@@ -119,18 +126,19 @@ export class BatchWriter<T> implements AsyncDisposable {
   /**
    * Accepts an item, waiting for space when the queue is full, and settles with this item's own outcome:
    * resolves once it is written; rejects with `ItemFailedError` if it was dead-lettered, `ItemUnsentError`
-   * if `close()` timed out before writing it, `WriterClosedError` if the writer closed before accepting it.
+   * if `close()` timed out before writing it, `WriterClosedError` if the writer closed before accepting it,
+   * `WaitQueueFullError` (at once, not accepted) if `maxWaiting` calls already wait for space.
    */
   write(item: T): Promise<void> {
     if (this.#closed) return Promise.reject(new WriterClosedError());
-    return new Promise<void>((resolve, reject) => {
-      const waiter: Waiter = { resolve, reject };
-      if (this.#pending >= this.#o.maxQueued || this.#spaceWaiters.length > 0) {
-        this.#spaceWaiters.push({ item, waiter });
-        return;
-      }
-      this.#enqueue(item, waiter);
-    });
+    if (this.#pending < this.#o.maxQueued && this.#spaceWaiters.length === 0) {
+      return new Promise<void>((resolve, reject) => this.#enqueue(item, { resolve, reject }));
+    }
+    if (this.#spaceWaiters.length >= this.#o.maxWaiting) {
+      this.#reject('write');
+      return Promise.reject(new WaitQueueFullError(this.#o.maxWaiting));
+    }
+    return new Promise<void>((resolve, reject) => this.#spaceWaiters.push({ item, resolve, reject }));
   }
 
   /** Flushes everything accepted so far; resolves once each of those items is written or dead-lettered. */
@@ -195,6 +203,13 @@ export class BatchWriter<T> implements AsyncDisposable {
 
   // --- accepting -------------------------------------------------------------
 
+  #reject(method: 'add' | 'write'): void {
+    this.#rejected++;
+    if (rejectChannel.hasSubscribers) {
+      rejectChannel.publish({ method, maxQueued: this.#o.maxQueued, maxWaiting: this.#o.maxWaiting });
+    }
+  }
+
   #enqueue(item: T, waiter: Waiter | undefined): void {
     // sizeOf/keyOf first, then the spool append: if any throws, nothing was accepted (nor spooled).
     const size = this.#sizeOf(item);
@@ -231,9 +246,9 @@ export class BatchWriter<T> implements AsyncDisposable {
 
   #admitWaiters(): void {
     while (this.#spaceWaiters.length > 0 && this.#pending < this.#o.maxQueued && !this.#closed) {
-      const { item, waiter } = this.#spaceWaiters.shift()!;
+      const waiter = this.#spaceWaiters.shift()!;
       try {
-        this.#enqueue(item, waiter);
+        this.#enqueue(waiter.item, waiter);
       } catch (error) {
         waiter.reject(error);
       }
@@ -522,7 +537,7 @@ export class BatchWriter<T> implements AsyncDisposable {
 
   async #close(): Promise<CloseResult<T>> {
     this.#closed = true;
-    for (const { waiter } of this.#spaceWaiters.splice(0)) waiter.reject(new WriterClosedError());
+    for (const waiter of this.#spaceWaiters.drain()) waiter.reject(new WriterClosedError());
     // The timers are unref'd so an idle writer never holds the process open;
     // while draining, this ref'd one does, so that nothing accepted is dropped
     // by the process exiting under us.
