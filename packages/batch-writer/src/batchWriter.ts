@@ -2,7 +2,8 @@
 // size, bytes or age, flushed with bounded concurrency (per-key ordered when
 // keyOf is given), retried with backoff, bisected to isolate bad items, and
 // drained on close. Every accepted item ends in exactly one of: written,
-// dead-lettered, or handed back by close().
+// dead-lettered, or handed back by close(). While it holds any, it keeps the
+// process alive; idle, it never does.
 import { backoffDelay } from './backoff.js';
 import { deadLetterChannel, flushChannel, rejectChannel, retryChannel, splitChannel } from './channels.js';
 import { ChunkedQueue } from './chunkedQueue.js';
@@ -15,6 +16,7 @@ import {
   WaitQueueFullError,
   WriterClosedError,
 } from './errors.js';
+import { KeepAlive } from './keepAlive.js';
 import { type ResolvedOptions, resolveOptions } from './options.js';
 import { type Segment, Spool } from './spool.js';
 import type {
@@ -64,8 +66,9 @@ export class BatchWriter<T> implements AsyncDisposable {
   readonly #spool: Spool<T> | undefined;
   #queue: Entry<T>[] = [];
   #queuedBytes = 0;
-  /** Accepted and not yet settled: queued plus in flight. Bounded by maxQueued. */
+  /** Accepted and not yet settled: queued plus in flight. Bounded by maxQueued. Non-zero: the process is kept alive. */
   #pending = 0;
+  readonly #keepAlive = new KeepAlive();
   #seq = 0;
   /** Entries up to this sequence number are due now (timer fired or flush() called). */
   #dueSeq = 0;
@@ -224,7 +227,7 @@ export class BatchWriter<T> implements AsyncDisposable {
     const o = this.#o;
     this.#queue.push({ item, seq: ++this.#seq, at: o.now(), size, key, waiter, segment });
     this.#queuedBytes += size;
-    this.#pending++;
+    if (this.#pending++ === 0) this.#keepAlive.hold();
   }
 
   /** The item's `sizeOf`: a NaN or negative size would break the byte count of every later batch. */
@@ -259,7 +262,7 @@ export class BatchWriter<T> implements AsyncDisposable {
 
   #armTimer(delayMs: number): void {
     this.#timer = setTimeout(this.#onTimer, delayMs);
-    this.#timer.unref?.();
+    this.#timer.unref?.(); // the items it waits for hold #keepAlive; the timer itself never holds the process
   }
 
   readonly #onTimer = (): void => {
@@ -469,7 +472,7 @@ export class BatchWriter<T> implements AsyncDisposable {
         this.#sleeps.delete(wake);
         resolve(!this.#abandoned);
       }, delayMs);
-      timer.unref?.();
+      timer.unref?.(); // as #armTimer's: the items waiting to retry hold #keepAlive
       this.#sleeps.add(wake);
     });
   }
@@ -520,7 +523,7 @@ export class BatchWriter<T> implements AsyncDisposable {
   }
 
   #release(entry: Entry<T>, settled: boolean): void {
-    this.#pending--;
+    if (--this.#pending === 0) this.#keepAlive.release();
     if (settled && entry.segment !== undefined) this.#spool!.settle(entry.segment);
     if (this.#flushWaiters.length === 0) return;
     let finished = false;
@@ -538,16 +541,12 @@ export class BatchWriter<T> implements AsyncDisposable {
   async #close(): Promise<CloseResult<T>> {
     this.#closed = true;
     for (const waiter of this.#spaceWaiters.drain()) waiter.reject(new WriterClosedError());
-    // The timers are unref'd so an idle writer never holds the process open;
-    // while draining, this ref'd one does, so that nothing accepted is dropped
-    // by the process exiting under us.
-    const keepAlive = setInterval(() => {}, 1 << 30);
     try {
       // close({ timeoutMs }) abandons (see close()): queued and sleeping items are handed back at once,
-      // and this resolves once the batches inside `flush` return.
+      // and this resolves once the batches inside `flush` return. Until then the items held keep the
+      // process alive (see KeepAlive).
       await this.flush();
     } finally {
-      clearInterval(keepAlive);
       clearTimeout(this.#timer);
       this.#timer = undefined;
       this.#spool?.close();
