@@ -2,17 +2,21 @@
 // size, bytes or age, flushed with bounded concurrency (per-key ordered when
 // keyOf is given), retried with backoff, bisected to isolate bad items, and
 // drained on close. Every accepted item ends in exactly one of: written,
-// dead-lettered, or handed back by close().
+// dead-lettered, or handed back by close(). While it holds any, it keeps the
+// process alive; idle, it never does.
 import { backoffDelay } from './backoff.js';
 import { deadLetterChannel, flushChannel, rejectChannel, retryChannel, splitChannel } from './channels.js';
+import { ChunkedQueue } from './chunkedQueue.js';
 import {
   InvalidOptionError,
   ItemFailedError,
   ItemUnsentError,
   QueueFullError,
   RetriesExhaustedError,
+  WaitQueueFullError,
   WriterClosedError,
 } from './errors.js';
+import { KeepAlive } from './keepAlive.js';
 import { type ResolvedOptions, resolveOptions } from './options.js';
 import { type Segment, Spool } from './spool.js';
 import type {
@@ -28,6 +32,11 @@ import type {
 interface Waiter {
   resolve(): void;
   reject(error: unknown): void;
+}
+
+/** A write() waiting for space: its item and its promise's settlers, in one object. */
+interface WaitingWrite<T> extends Waiter {
+  readonly item: T;
 }
 
 interface Entry<T> {
@@ -57,8 +66,9 @@ export class BatchWriter<T> implements AsyncDisposable {
   readonly #spool: Spool<T> | undefined;
   #queue: Entry<T>[] = [];
   #queuedBytes = 0;
-  /** Accepted and not yet settled: queued plus in flight. Bounded by maxQueued. */
+  /** Accepted and not yet settled: queued plus in flight. Bounded by maxQueued. Non-zero: the process is kept alive. */
   #pending = 0;
+  readonly #keepAlive = new KeepAlive();
   #seq = 0;
   /** Entries up to this sequence number are due now (timer fired or flush() called). */
   #dueSeq = 0;
@@ -67,7 +77,8 @@ export class BatchWriter<T> implements AsyncDisposable {
   readonly #inFlight = new Set<Entry<T>[]>();
   /** Keys held by batches in flight, with how many batches hold each. */
   readonly #lockedKeys = new Map<unknown, number>();
-  readonly #spaceWaiters: Array<{ item: T; waiter: Waiter }> = [];
+  /** write() calls waiting for space, oldest first; at most maxWaiting. */
+  readonly #spaceWaiters = new ChunkedQueue<WaitingWrite<T>>();
   #flushWaiters: FlushWaiter[] = [];
   readonly #sleeps = new Set<() => void>();
   #closed = false;
@@ -107,8 +118,7 @@ export class BatchWriter<T> implements AsyncDisposable {
   add(item: T): boolean {
     if (this.#closed) throw new WriterClosedError();
     if (this.#pending >= this.#o.maxQueued || this.#spaceWaiters.length > 0) {
-      this.#rejected++;
-      if (rejectChannel.hasSubscribers) rejectChannel.publish({ maxQueued: this.#o.maxQueued });
+      this.#reject('add');
       if (this.#o.throwWhenFull) throw new QueueFullError(this.#o.maxQueued);
       return false;
     }
@@ -119,18 +129,19 @@ export class BatchWriter<T> implements AsyncDisposable {
   /**
    * Accepts an item, waiting for space when the queue is full, and settles with this item's own outcome:
    * resolves once it is written; rejects with `ItemFailedError` if it was dead-lettered, `ItemUnsentError`
-   * if `close()` timed out before writing it, `WriterClosedError` if the writer closed before accepting it.
+   * if `close()` timed out before writing it, `WriterClosedError` if the writer closed before accepting it,
+   * `WaitQueueFullError` (at once, not accepted) if `maxWaiting` calls already wait for space.
    */
   write(item: T): Promise<void> {
     if (this.#closed) return Promise.reject(new WriterClosedError());
-    return new Promise<void>((resolve, reject) => {
-      const waiter: Waiter = { resolve, reject };
-      if (this.#pending >= this.#o.maxQueued || this.#spaceWaiters.length > 0) {
-        this.#spaceWaiters.push({ item, waiter });
-        return;
-      }
-      this.#enqueue(item, waiter);
-    });
+    if (this.#pending < this.#o.maxQueued && this.#spaceWaiters.length === 0) {
+      return new Promise<void>((resolve, reject) => this.#enqueue(item, { resolve, reject }));
+    }
+    if (this.#spaceWaiters.length >= this.#o.maxWaiting) {
+      this.#reject('write');
+      return Promise.reject(new WaitQueueFullError(this.#o.maxWaiting));
+    }
+    return new Promise<void>((resolve, reject) => this.#spaceWaiters.push({ item, resolve, reject }));
   }
 
   /** Flushes everything accepted so far; resolves once each of those items is written or dead-lettered. */
@@ -195,6 +206,13 @@ export class BatchWriter<T> implements AsyncDisposable {
 
   // --- accepting -------------------------------------------------------------
 
+  #reject(method: 'add' | 'write'): void {
+    this.#rejected++;
+    if (rejectChannel.hasSubscribers) {
+      rejectChannel.publish({ method, maxQueued: this.#o.maxQueued, maxWaiting: this.#o.maxWaiting });
+    }
+  }
+
   #enqueue(item: T, waiter: Waiter | undefined): void {
     // sizeOf/keyOf first, then the spool append: if any throws, nothing was accepted (nor spooled).
     const size = this.#sizeOf(item);
@@ -209,7 +227,7 @@ export class BatchWriter<T> implements AsyncDisposable {
     const o = this.#o;
     this.#queue.push({ item, seq: ++this.#seq, at: o.now(), size, key, waiter, segment });
     this.#queuedBytes += size;
-    this.#pending++;
+    if (this.#pending++ === 0) this.#keepAlive.hold();
   }
 
   /** The item's `sizeOf`: a NaN or negative size would break the byte count of every later batch. */
@@ -231,9 +249,9 @@ export class BatchWriter<T> implements AsyncDisposable {
 
   #admitWaiters(): void {
     while (this.#spaceWaiters.length > 0 && this.#pending < this.#o.maxQueued && !this.#closed) {
-      const { item, waiter } = this.#spaceWaiters.shift()!;
+      const waiter = this.#spaceWaiters.shift()!;
       try {
-        this.#enqueue(item, waiter);
+        this.#enqueue(waiter.item, waiter);
       } catch (error) {
         waiter.reject(error);
       }
@@ -244,7 +262,7 @@ export class BatchWriter<T> implements AsyncDisposable {
 
   #armTimer(delayMs: number): void {
     this.#timer = setTimeout(this.#onTimer, delayMs);
-    this.#timer.unref?.();
+    this.#timer.unref?.(); // the items it waits for hold #keepAlive; the timer itself never holds the process
   }
 
   readonly #onTimer = (): void => {
@@ -454,7 +472,7 @@ export class BatchWriter<T> implements AsyncDisposable {
         this.#sleeps.delete(wake);
         resolve(!this.#abandoned);
       }, delayMs);
-      timer.unref?.();
+      timer.unref?.(); // as #armTimer's: the items waiting to retry hold #keepAlive
       this.#sleeps.add(wake);
     });
   }
@@ -505,7 +523,7 @@ export class BatchWriter<T> implements AsyncDisposable {
   }
 
   #release(entry: Entry<T>, settled: boolean): void {
-    this.#pending--;
+    if (--this.#pending === 0) this.#keepAlive.release();
     if (settled && entry.segment !== undefined) this.#spool!.settle(entry.segment);
     if (this.#flushWaiters.length === 0) return;
     let finished = false;
@@ -522,17 +540,13 @@ export class BatchWriter<T> implements AsyncDisposable {
 
   async #close(): Promise<CloseResult<T>> {
     this.#closed = true;
-    for (const { waiter } of this.#spaceWaiters.splice(0)) waiter.reject(new WriterClosedError());
-    // The timers are unref'd so an idle writer never holds the process open;
-    // while draining, this ref'd one does, so that nothing accepted is dropped
-    // by the process exiting under us.
-    const keepAlive = setInterval(() => {}, 1 << 30);
+    for (const waiter of this.#spaceWaiters.drain()) waiter.reject(new WriterClosedError());
     try {
       // close({ timeoutMs }) abandons (see close()): queued and sleeping items are handed back at once,
-      // and this resolves once the batches inside `flush` return.
+      // and this resolves once the batches inside `flush` return. Until then the items held keep the
+      // process alive (see KeepAlive).
       await this.flush();
     } finally {
-      clearInterval(keepAlive);
       clearTimeout(this.#timer);
       this.#timer = undefined;
       this.#spool?.close();

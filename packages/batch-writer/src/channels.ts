@@ -10,7 +10,10 @@ export const retryChannel = channel('perf:batch:retry');
 export const splitChannel = channel('perf:batch:split');
 /** Published when items are dead-lettered: `{ count, error }`. */
 export const deadLetterChannel = channel('perf:batch:dead-letter');
-/** Published when `add()` refuses an item because the queue is full: `{ maxQueued }`. */
+/**
+ * Published when an item is refused because the writer is full: by `add()` (`maxQueued` items held), or by
+ * `write()` (`maxWaiting` calls already wait for space): `{ method, maxQueued, maxWaiting }`.
+ */
 export const rejectChannel = channel('perf:batch:reject');
 
 /** Payload of `perf:batch:flush`. */
@@ -38,5 +41,8 @@ export interface DeadLetterEvent {
 }
 /** Payload of `perf:batch:reject`. */
 export interface RejectEvent {
+  /** Which call was refused. */
+  readonly method: 'add' | 'write';
   readonly maxQueued: number;
+  readonly maxWaiting: number;
 }

@@ -34,6 +34,19 @@ export class QueueFullError extends BatchWriterError {
   }
 }
 
+/**
+ * `write()` was refused at once because `maxWaiting` calls already wait for space in a full queue.
+ * The item was not accepted (nothing to retract): write it again later, or handle the refusal.
+ */
+export class WaitQueueFullError extends BatchWriterError {
+  constructor(maxWaiting: number) {
+    super(
+      'PERF_BATCH_WAIT_QUEUE_FULL',
+      `The batch writer is full and maxWaiting (${maxWaiting}) write() calls already wait for space, so this item was not accepted: await earlier writes before starting more (bound the writes in progress), or raise maxWaiting.`,
+    );
+  }
+}
+
 /** The writer is closed (or closing): it accepts nothing more. */
 export class WriterClosedError extends BatchWriterError {
   constructor() {

@@ -12,6 +12,7 @@ export {
   QueueFullError,
   RetriesExhaustedError,
   SpoolError,
+  WaitQueueFullError,
   WriterClosedError,
 } from './errors.js';
 export type {

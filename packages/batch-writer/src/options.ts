@@ -12,6 +12,7 @@ export interface ResolvedOptions<T> {
   readonly sizeOf: ((item: T) => number) | undefined;
   readonly maxDelayMs: number;
   readonly maxQueued: number;
+  readonly maxWaiting: number;
   readonly throwWhenFull: boolean;
   readonly concurrency: number;
   readonly keyOf: ((item: T) => unknown) | undefined;
@@ -37,6 +38,14 @@ function nonNegative(name: string, value: number | undefined, fallback: number, 
   return value;
 }
 
+function nonNegativeInteger(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!(value === Number.POSITIVE_INFINITY || (Number.isInteger(value) && value >= 0))) {
+    throw new InvalidOptionError(name, `expected an integer ≥ 0 or Infinity, got ${value}`);
+  }
+  return value;
+}
+
 function fn<F>(name: string, value: F | undefined): F | undefined {
   if (value !== undefined && typeof value !== 'function') throw new InvalidOptionError(name, 'expected a function');
   return value;
@@ -51,6 +60,8 @@ export function resolveOptions<T>(options: BatchWriterOptions<T>): ResolvedOptio
   if (maxQueued < maxBatchSize) {
     throw new InvalidOptionError('maxQueued', `must be ≥ maxBatchSize (${maxBatchSize}), got ${maxQueued}`);
   }
+  // write() calls waiting for space hold their items in memory too: bounded by default, like the queue.
+  const maxWaiting = nonNegativeInteger('maxWaiting', options.maxWaiting, maxQueued);
   const sizeOf = fn('sizeOf', options.sizeOf);
   if (options.maxBatchBytes !== undefined && sizeOf === undefined) {
     throw new InvalidOptionError('sizeOf', 'required with maxBatchBytes, to measure each item');
@@ -71,6 +82,7 @@ export function resolveOptions<T>(options: BatchWriterOptions<T>): ResolvedOptio
     sizeOf,
     maxDelayMs: nonNegative('maxDelayMs', options.maxDelayMs, 10),
     maxQueued,
+    maxWaiting,
     throwWhenFull: options.whenFull === 'throw',
     concurrency: positiveInteger('concurrency', options.concurrency, 1),
     keyOf: fn('keyOf', options.keyOf),

@@ -76,6 +76,13 @@ export interface BatchWriterOptions<T> {
   /** Most items held at once (queued plus in flight); a `write()` waiting for space keeps only its own item. Default 10 000. */
   readonly maxQueued?: number;
   /**
+   * Most `write()` calls waiting for space at once, when `maxQueued` items are held. One more is refused
+   * at once: its promise rejects with `WaitQueueFullError` and the item is not accepted. Each waiting call
+   * keeps its item in memory, so this bounds the memory of a burst of writers like `maxQueued` bounds the
+   * queue's. `0`: `write()` never waits; `Infinity`: no bound. Default: `maxQueued`.
+   */
+  readonly maxWaiting?: number;
+  /**
    * What `add()` does when `maxQueued` items are held: `'return-false'` (default) refuses the item and
    * returns `false`; `'throw'` throws `QueueFullError`. `write()` always waits for space instead.
    */
@@ -112,7 +119,7 @@ export interface BatchWriterStats {
   readonly inFlight: number;
   /** Batches being flushed. */
   readonly inFlightBatches: number;
-  /** `write()` calls waiting for space. */
+  /** `write()` calls waiting for space (at most `maxWaiting`). */
   readonly waiting: number;
   /** Items written successfully. */
   readonly flushed: number;
@@ -124,7 +131,7 @@ export interface BatchWriterStats {
   readonly splits: number;
   /** Items handed to the dead-letter handler. */
   readonly deadLettered: number;
-  /** Items refused by `add()` because the queue was full. */
+  /** Items refused because the writer was full: by `add()` (queue full), or by `write()` (`maxWaiting` calls already waiting). */
   readonly rejected: number;
   /** Items replayed from the spool at start. */
   readonly replayed: number;

@@ -151,6 +151,8 @@ describe('options', () => {
     [{ maxDelayMs: -1 }, 'maxDelayMs'],
     [{ retry: { retries: -1 } }, 'retry.retries'],
     [{ whenFull: 'drop' }, 'whenFull'],
+    [{ maxWaiting: -1 }, 'maxWaiting'],
+    [{ maxWaiting: 2.5 }, 'maxWaiting'],
   ])('rejects %o at construction with InvalidOptionError', (bad, option) => {
     const make = () => createBatchWriter({ flush: async () => undefined, ...(bad as object) });
     expect(make).toThrow(InvalidOptionError);
