@@ -1,6 +1,6 @@
 export type { Deferred } from './deferred.js';
 export { deferred } from './deferred.js';
-export { closedPort } from './ports.js';
+export { closedPort, freePort } from './ports.js';
 export { seededRandom } from './random.js';
 export type { Service } from './services.js';
 export { postgres, redis } from './services.js';
