@@ -3,11 +3,16 @@
 import type { JSONWebKeySet } from 'jose';
 import { AUTH_METHODS, type AuthMethod } from '../oauth/clientCredentials.js';
 
+export type GrantType = 'client_credentials';
+export const GRANT_TYPES: readonly GrantType[] = ['client_credentials'];
+
 export interface Client {
   readonly clientId: string;
   /** scrypt hash of the secret; undefined for a client that only signs assertions. */
   readonly secretHash: string | undefined;
   readonly authMethods: readonly AuthMethod[];
+  /** Grants it may use: `['client_credentials']`, or `[]` for a client that may only introspect and revoke. */
+  readonly grantTypes: readonly GrantType[];
   /** Public keys for private_key_jwt. */
   readonly jwks: JSONWebKeySet | undefined;
   /** Scopes it may ask for; asking for none grants all of them. */
@@ -24,6 +29,7 @@ export interface ClientSpec {
   readonly clientId: string;
   readonly secret?: string;
   readonly authMethods?: readonly AuthMethod[];
+  readonly grantTypes?: readonly GrantType[];
   readonly jwks?: JSONWebKeySet;
   readonly scopes: readonly string[];
   readonly audiences: readonly string[];
@@ -63,6 +69,10 @@ export function clientSpec(input: unknown, where: string): ClientSpec {
     fail('authMethods', `must be a non-empty array of ${AUTH_METHODS.join(', ')}`);
   }
   const authMethods = methods as AuthMethod[];
+  const grants = (o.grantTypes ?? GRANT_TYPES) as unknown;
+  if (!Array.isArray(grants) || grants.some((g) => !GRANT_TYPES.includes(g as GrantType))) {
+    fail('grantTypes', `must be an array of ${GRANT_TYPES.join(', ')} (or empty: introspection and revocation only)`);
+  }
   const usesSecret = authMethods.some((m) => m !== 'private_key_jwt');
   if (usesSecret && (typeof o.secret !== 'string' || o.secret.length < 16)) {
     fail('secret', 'must be a string of at least 16 characters for client_secret_basic/post');
@@ -81,6 +91,7 @@ export function clientSpec(input: unknown, where: string): ClientSpec {
     clientId: o.clientId as string,
     ...(usesSecret ? { secret: o.secret as string } : {}),
     authMethods,
+    grantTypes: grants as GrantType[],
     ...(o.jwks ? { jwks: o.jwks as JSONWebKeySet } : {}),
     scopes,
     audiences,

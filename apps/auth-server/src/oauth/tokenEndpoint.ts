@@ -48,6 +48,9 @@ export class TokenIssuer {
     if (grant !== 'client_credentials') {
       throw new OAuthError('unsupported_grant_type', `grant_type ${grant} is not supported; use client_credentials`);
     }
+    if (!client.grantTypes.includes('client_credentials')) {
+      throw new OAuthError('unauthorized_client', 'this client may introspect and revoke but not request tokens');
+    }
     const scope = grantedScope(client, params.get('scope'));
     const audience = grantedAudience(client, params.all('resource'));
     const ttl = client.tokenTtlSeconds ?? this.#o.defaultTtlSeconds;

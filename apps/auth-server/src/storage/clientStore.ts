@@ -1,7 +1,7 @@
 // Clients in the database.
 import type { Queryable } from '@perf/app-kit';
 import type { JSONWebKeySet } from 'jose';
-import type { Client, ClientSpec } from '../clients/client.js';
+import type { Client, ClientSpec, GrantType } from '../clients/client.js';
 import { hashSecret } from '../clients/secret.js';
 import type { AuthMethod } from '../oauth/clientCredentials.js';
 
@@ -9,6 +9,7 @@ interface Row {
   client_id: string;
   secret_hash: string | null;
   auth_methods: AuthMethod[];
+  grant_types: GrantType[];
   jwks: JSONWebKeySet | null;
   scopes: string[];
   audiences: string[];
@@ -16,12 +17,14 @@ interface Row {
   disabled: boolean;
 }
 
-const COLUMNS = 'client_id, secret_hash, auth_methods, jwks, scopes, audiences, token_ttl_seconds, disabled';
+const COLUMNS =
+  'client_id, secret_hash, auth_methods, grant_types, jwks, scopes, audiences, token_ttl_seconds, disabled';
 
 const toClient = (r: Row): Client => ({
   clientId: r.client_id,
   secretHash: r.secret_hash ?? undefined,
   authMethods: r.auth_methods,
+  grantTypes: r.grant_types,
   jwks: r.jwks ?? undefined,
   scopes: r.scopes,
   audiences: r.audiences,
@@ -55,9 +58,10 @@ export class ClientStore {
   async put(spec: ClientSpec): Promise<Client> {
     const secretHash = spec.secret === undefined ? null : await hashSecret(spec.secret);
     const { rows } = await this.#db.query<Row>(
-      `INSERT INTO clients (client_id, secret_hash, auth_methods, jwks, scopes, audiences, token_ttl_seconds, disabled)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+      `INSERT INTO clients (client_id, secret_hash, auth_methods, grant_types, jwks, scopes, audiences, token_ttl_seconds, disabled)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
        ON CONFLICT (client_id) DO UPDATE SET secret_hash = EXCLUDED.secret_hash, auth_methods = EXCLUDED.auth_methods,
+         grant_types = EXCLUDED.grant_types,
          jwks = EXCLUDED.jwks, scopes = EXCLUDED.scopes, audiences = EXCLUDED.audiences,
          token_ttl_seconds = EXCLUDED.token_ttl_seconds, disabled = EXCLUDED.disabled, updated_at = now()
        RETURNING ${COLUMNS}`,
@@ -65,6 +69,7 @@ export class ClientStore {
         spec.clientId,
         secretHash,
         spec.authMethods ?? ['client_secret_basic', 'client_secret_post'],
+        spec.grantTypes ?? ['client_credentials'],
         spec.jwks === undefined ? null : JSON.stringify(spec.jwks),
         spec.scopes,
         spec.audiences,

@@ -9,6 +9,7 @@ export const MIGRATIONS: readonly Migration[] = [
         client_id text PRIMARY KEY,
         secret_hash text,
         auth_methods text[] NOT NULL,
+        grant_types text[] NOT NULL DEFAULT '{client_credentials}',
         jwks jsonb,
         scopes text[] NOT NULL,
         audiences text[] NOT NULL,
