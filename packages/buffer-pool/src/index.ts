@@ -1,6 +1,6 @@
 export type { AdaptiveOptions } from './adaptiveTiers.js';
-export { BufferLease } from './BufferLease.js';
-export { BufferPool } from './BufferPool.js';
+export { BufferLease } from './bufferLease.js';
+export { BufferPool } from './bufferPool.js';
 export type {
   DropEvent,
   InvalidReleaseEvent,
@@ -19,6 +19,6 @@ export {
   OversizeError,
 } from './errors.js';
 export type { LeakReport } from './leakTracker.js';
-export { OutputBuffer, type OutputBufferOptions, type OutputContext } from './OutputBuffer.js';
+export { OutputBuffer, type OutputBufferOptions, type OutputContext } from './outputBuffer.js';
 export type { BufferPoolOptions, PrewarmSpec } from './options.js';
 export type { BufferPoolStats, SizeClassStats } from './stats.js';

@@ -1,4 +1,4 @@
-import type { BufferPool } from './BufferPool.js';
+import type { BufferPool } from './bufferPool.js';
 import { channels } from './channels.js';
 import { InvalidOptionError, OutputReleasedError } from './errors.js';
 

@@ -1,5 +1,5 @@
 import { AdaptiveTiers } from './adaptiveTiers.js';
-import { BufferLease } from './BufferLease.js';
+import { BufferLease } from './bufferLease.js';
 import { channels, type DropEvent } from './channels.js';
 import {
   DoubleReleaseError,
@@ -9,7 +9,7 @@ import {
   OversizeError,
 } from './errors.js';
 import { acquireStack, type LeakReport, LeakTracker } from './leakTracker.js';
-import { OutputBuffer, type OutputBufferOptions } from './OutputBuffer.js';
+import { OutputBuffer, type OutputBufferOptions } from './outputBuffer.js';
 import { type BufferPoolOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import { classIndexFor, SizeClass, type Slot } from './sizeClass.js';
 import { type BufferPoolStats, statsOf } from './stats.js';
