@@ -1,30 +1,7 @@
-import type { BufferPool } from './BufferPool.js';
+import type { BufferPool } from './bufferPool.js';
 import { channels } from './channels.js';
-import { InvalidOptionError, OutputReleasedError } from './errors.js';
-
-/** Options of `pool.output()`. */
-export interface OutputBufferOptions {
-  /** Hard cap on the captured bytes, marker included. Must be ≤ the pool's `maxSize` unless `oversize: 'allocate'`. */
-  readonly maxBytes: number;
-  /** Appended (within `maxBytes`) when output is cut. Default `'\n[output truncated]\n'`. */
-  readonly marker?: string | Uint8Array;
-  /**
-   * Bytes acquired up front; grows by doubling through the pool's classes.
-   * Default: the length the pool's previous output ended with (at least 64 KiB,
-   * at most `maxBytes`), so a run of similar outputs is captured without growing.
-   */
-  readonly initialBytes?: number;
-}
-
-/** What the pool lends an OutputBuffer besides its buffers. */
-export interface OutputContext {
-  readonly allowOversize: boolean;
-  /** Final length of the pool's previous output (0 if none). */
-  readonly lastLength: number;
-  readonly remember: (length: number) => void;
-}
-
-const DEFAULT_MARKER = '\n[output truncated]\n';
+import { OutputReleasedError } from './errors.js';
+import type { ResolvedOutputOptions } from './options.js';
 
 /**
  * Captures a stream (child stdout/stderr, an HTTP body) into pooled memory.
@@ -41,33 +18,14 @@ export class OutputBuffer {
   #truncated = false;
   #droppedBytes = 0;
 
-  /** Use `pool.output()`. */
-  constructor(pool: BufferPool, options: OutputBufferOptions, context: OutputContext) {
-    const max = options?.maxBytes;
-    if (typeof max !== 'number' || !Number.isSafeInteger(max) || max <= 0) {
-      throw new InvalidOptionError('maxBytes', max, 'a positive integer');
-    }
-    if (max > pool.maxSize && !context.allowOversize) {
-      throw new InvalidOptionError(
-        'maxBytes',
-        max,
-        `≤ the pool's maxSize (${pool.maxSize}) unless oversize is 'allocate'`,
-      );
-    }
-    const marker = options.marker ?? DEFAULT_MARKER;
-    this.#marker = typeof marker === 'string' ? Buffer.from(marker) : Buffer.from(marker);
-    if (this.#marker.length >= max) {
-      throw new InvalidOptionError('marker', `${this.#marker.length} bytes long`, `shorter than maxBytes (${max})`);
-    }
-    const initial = options.initialBytes ?? Math.min(Math.max(64 * 1024, context.lastLength), max);
-    if (!Number.isSafeInteger(initial) || initial <= 0 || initial > max) {
-      throw new InvalidOptionError('initialBytes', initial, `an integer in 1..maxBytes (${max})`);
-    }
+  /** Use `pool.output()`, which checks the options. */
+  constructor(pool: BufferPool, options: ResolvedOutputOptions, remember: (length: number) => void) {
     this.#pool = pool;
-    this.#remember = context.remember;
-    this.#maxBytes = max;
-    // Exactly `initial`, not its class: with adaptive tiering on, the pool then learns the real sizes.
-    this.#buffer = pool.acquire(initial);
+    this.#remember = remember;
+    this.#maxBytes = options.maxBytes;
+    this.#marker = options.marker;
+    // Exactly `initialBytes`, not its class: with adaptive tiering on, the pool then learns the real sizes.
+    this.#buffer = pool.acquire(options.initialBytes);
   }
 
   /** Bytes captured so far (marker included once truncated). */
@@ -107,8 +65,9 @@ export class OutputBuffer {
     this.#droppedBytes += end - keep;
     this.#length = this.#maxBytes;
     this.#truncated = true;
-    if (channels.truncate.hasSubscribers)
-      channels.truncate.publish({ pool: this.#pool.name, maxBytes: this.#maxBytes });
+    if (channels.truncate.hasSubscribers) {
+      channels.truncate.publish({ name: this.#pool.name, maxBytes: this.#maxBytes });
+    }
     return false;
   }
 

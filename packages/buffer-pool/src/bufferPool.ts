@@ -1,6 +1,6 @@
 import { AdaptiveTiers } from './adaptiveTiers.js';
-import { BufferLease } from './BufferLease.js';
-import { channels, type DropEvent } from './channels.js';
+import { BufferLease } from './bufferLease.js';
+import { channels, type DropMessage } from './channels.js';
 import {
   DoubleReleaseError,
   ForeignReleaseError,
@@ -9,8 +9,14 @@ import {
   OversizeError,
 } from './errors.js';
 import { acquireStack, type LeakReport, LeakTracker } from './leakTracker.js';
-import { OutputBuffer, type OutputBufferOptions } from './OutputBuffer.js';
-import { type BufferPoolOptions, type ResolvedOptions, resolveOptions } from './options.js';
+import {
+  type BufferPoolOptions,
+  type OutputBufferOptions,
+  type ResolvedOptions,
+  resolveOptions,
+  resolveOutputOptions,
+} from './options.js';
+import { OutputBuffer } from './outputBuffer.js';
 import { classIndexFor, SizeClass, type Slot } from './sizeClass.js';
 import { type BufferPoolStats, statsOf } from './stats.js';
 
@@ -52,12 +58,7 @@ export class BufferPool {
         onLeak(report);
       });
     }
-    for (const [i, spec] of (options.prewarm ?? []).entries()) {
-      if (typeof spec?.size !== 'number' || !(spec.size > 0 && spec.size <= this.#maxSize)) {
-        throw new InvalidOptionError(`prewarm[${i}].size`, spec?.size, `a size in 1..${this.#maxSize}`);
-      }
-      this.prewarm(spec.size, spec.count);
-    }
+    for (const spec of this.#o.prewarm) this.prewarm(spec.size, spec.count);
   }
 
   /** The pool's `name` option. */
@@ -90,7 +91,7 @@ export class BufferPool {
     if (slot === undefined) {
       cls.misses++;
       slot = this.#newSlot(cls);
-      if (channels.miss.hasSubscribers) channels.miss.publish({ pool: this.#o.name, size, capacity: cls.capacity });
+      if (channels.miss.hasSubscribers) channels.miss.publish({ name: this.#o.name, size, capacity: cls.capacity });
     } else {
       cls.hits++;
       this.#retainedBytes -= cls.capacity;
@@ -139,12 +140,13 @@ export class BufferPool {
 
   /** A growable pooled buffer that captures a stream's output up to `maxBytes`, then truncates with a marker. */
   output(options: OutputBufferOptions): OutputBuffer {
-    return new OutputBuffer(this, options, {
+    const resolved = resolveOutputOptions(options, {
+      maxSize: this.#maxSize,
       allowOversize: this.#o.oversize === 'allocate',
       lastLength: this.#lastOutputLength,
-      remember: (length) => {
-        this.#lastOutputLength = length;
-      },
+    });
+    return new OutputBuffer(this, resolved, (length) => {
+      this.#lastOutputLength = length;
     });
   }
 
@@ -171,7 +173,7 @@ export class BufferPool {
   prewarm(size: number, count: number): number {
     const capacity = this.capacityFor(size);
     if (capacity === undefined) throw new OversizeError(size, this.#maxSize);
-    if (!Number.isSafeInteger(count) || count < 0) throw new InvalidOptionError('count', count, 'an integer ≥ 0');
+    if (!Number.isSafeInteger(count) || count < 0) throw new InvalidOptionError('count', 'an integer ≥ 0', count);
     const cls = this.#classes[classIndexFor(this.#classes, size)]!;
     let added = 0;
     while (
@@ -223,7 +225,7 @@ export class BufferPool {
     if (typeof size !== 'number' || !Number.isInteger(size) || size <= 0) throw new InvalidSizeError(size);
     if (this.#o.oversize === 'throw') throw new OversizeError(size, this.#maxSize);
     this.#unpooled.acquires++;
-    if (channels.oversize.hasSubscribers) channels.oversize.publish({ pool: this.#o.name, size });
+    if (channels.oversize.hasSubscribers) channels.oversize.publish({ name: this.#o.name, size });
     const full = this.#o.zero ? Buffer.alloc(size) : Buffer.allocUnsafeSlow(size);
     const slot: Slot = { cls: this.#unpooled, full, view: full, leased: true };
     this.#slots.set(full, slot);
@@ -231,21 +233,21 @@ export class BufferPool {
     return full;
   }
 
-  #dropReason(cls: SizeClass): DropEvent['reason'] | undefined {
+  #dropReason(cls: SizeClass): DropMessage['reason'] | undefined {
     if (cls === this.#unpooled) return 'unpooled';
     if (cls.free.length >= this.#o.maxPerClass) return 'class-full';
     if (this.#retainedBytes + cls.capacity > this.#o.maxRetainedBytes) return 'total-full';
     return undefined;
   }
 
-  #drop(cls: SizeClass, reason: DropEvent['reason']): void {
+  #drop(cls: SizeClass, reason: DropMessage['reason']): void {
     cls.dropped++;
-    if (channels.drop.hasSubscribers) channels.drop.publish({ pool: this.#o.name, capacity: cls.capacity, reason });
+    if (channels.drop.hasSubscribers) channels.drop.publish({ name: this.#o.name, capacity: cls.capacity, reason });
   }
 
   #invalidRelease(slot: Slot | undefined): void {
     const reason = slot === undefined ? 'foreign' : 'double';
-    if (channels.invalidRelease.hasSubscribers) channels.invalidRelease.publish({ pool: this.#o.name, reason });
+    if (channels.invalidRelease.hasSubscribers) channels.invalidRelease.publish({ name: this.#o.name, reason });
     if (reason === 'foreign') {
       this.#foreignReleases++;
       if (this.#o.debug) throw new ForeignReleaseError();
@@ -257,7 +259,7 @@ export class BufferPool {
 
   #watch(view: Buffer, slot: Slot): void {
     const report: LeakReport = {
-      pool: this.#o.name,
+      name: this.#o.name,
       size: view.length,
       capacity: slot.cls.capacity,
       acquiredAt: acquireStack(this.acquire),
@@ -291,7 +293,7 @@ export class BufferPool {
       classes.splice(i, 0, new SizeClass(capacity));
       this.#classes = classes;
       this.#adaptive!.added();
-      if (channels.tier.hasSubscribers) channels.tier.publish({ pool: this.#o.name, capacity });
+      if (channels.tier.hasSubscribers) channels.tier.publish({ name: this.#o.name, capacity });
     }
   }
 }

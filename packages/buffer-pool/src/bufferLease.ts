@@ -1,4 +1,4 @@
-import type { BufferPool } from './BufferPool.js';
+import type { BufferPool } from './bufferPool.js';
 
 /**
  * One acquired Buffer bound to its pool, for `using lease = pool.lease(n)`:
