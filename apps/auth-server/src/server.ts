@@ -12,6 +12,7 @@ import fastify, { type FastifyInstance, LogController } from 'fastify';
 import { adminToken, seedClients } from './bootstrap.js';
 import { ClientAuthenticator } from './clients/authenticator.js';
 import type { AuthConfig } from './config.js';
+import { joinFleet } from './fleet.js';
 import { activeSigningKey, publishedKeys } from './keys/signingKeys.js';
 import type { IssuedToken } from './oauth/tokenEndpoint.js';
 import { TokenIssuer } from './oauth/tokenEndpoint.js';
@@ -66,7 +67,11 @@ export async function createAuthServer(config: AuthConfig, options: { logger?: b
       query: <R>(sql: string, params?: readonly unknown[]) => breaker.execute(() => db.query<R>(sql, params)),
     };
 
+    const fleet = joinFleet(config.redisUrl);
+    life.own({ name: 'redis', close: () => fleet.close() });
+
     const authenticator = new ClientAuthenticator({
+      secondLevel: fleet.clientTier,
       clients: { get: (id) => breaker.execute(() => clients.get(id)) },
       replay: new DatabaseReplayGuard(guarded),
       audiences: [`${config.issuer}/oauth/token`, config.issuer],
@@ -106,32 +111,54 @@ export async function createAuthServer(config: AuthConfig, options: { logger?: b
       record: (token) => writer.add(token),
     });
 
-    // Introspection and revocation verify with the keys this server publishes, fetched like any resource server would.
+    // Introspection and revocation verify with the keys this server publishes,
+    // fetched like any resource server would, and every instance's revocations:
+    // at once through Redis, and from the database every 30 s and at start, for
+    // the ones a lost Redis connection missed.
     const revocations = new RevocationStore(guarded);
-    let verifier: Verifier | undefined;
-    const localBase = () => `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-    const tokenVerifier = () => {
-      return {
-        verify: async (token: string) => {
-          if (verifier === undefined) {
-            const v = await createVerifier({
-              jwks: { url: `${localBase()}/.well-known/jwks.json`, cooldown: 1, minMaxAge: 1 },
-              algorithms: [config.signingAlg],
-              issuer: config.issuer,
-              requiredClaims: ['exp', 'jti', 'client_id'],
-            });
-            for (const r of await revocations.active()) v.revoke(r.jti, r.expiresAtMs);
-            verifier = v;
-          }
-          return verifier.verify(token);
-        },
+    let verifier: Promise<Verifier> | undefined;
+    let resync: NodeJS.Timeout | undefined;
+    const localJwks = () => `http://127.0.0.1:${(app.server.address() as { port: number }).port}/.well-known/jwks.json`;
+    const makeVerifier = async (): Promise<Verifier> => {
+      const v = await createVerifier({
+        jwks: { url: localJwks(), cooldown: 1, minMaxAge: 1 },
+        algorithms: [config.signingAlg],
+        issuer: config.issuer,
+        requiredClaims: ['exp', 'jti', 'client_id'],
+        ...(fleet.revocations ? { revocation: fleet.revocations } : {}),
+      });
+      let synced = 0;
+      const sync = async () => {
+        const started = Date.now();
+        for (const r of await revocations.active(synced)) v.revoke(r.jti, r.expiresAtMs);
+        synced = started - 5_000; // overlap: a revocation committed while we read is read again next time
       };
+      await sync();
+      resync = setInterval(() => sync().catch((err) => app.log.warn({ err }, 'revocation resync failed')), 30_000);
+      resync.unref();
+      return v;
     };
-    life.own({ name: 'verifier', close: async () => verifier?.close() });
+    const tokenVerifier = () => ({
+      verify: async (token: string) => {
+        verifier ??= makeVerifier();
+        verifier.catch(() => {
+          verifier = undefined;
+        });
+        return (await verifier).verify(token);
+      },
+    });
+    life.own({
+      name: 'verifier',
+      close: async () => {
+        clearInterval(resync);
+        await (await verifier?.catch(() => undefined))?.close();
+      },
+    });
     const revoker = {
       revoke: async (jti: string, clientId: string, expiresAtMs: number) => {
-        verifier?.revoke(jti, expiresAtMs);
+        (await verifier)?.revoke(jti, expiresAtMs);
         await revocations.add(jti, clientId, expiresAtMs);
+        await fleet.publishRevocation(jti, expiresAtMs);
       },
     };
 

@@ -4,7 +4,7 @@
 // verified once is remembered under an HMAC of the id and secret made with a
 // key that never leaves this process, so scrypt runs once per client per TTL.
 import { createHmac, randomBytes } from 'node:crypto';
-import { Cache } from '@perf/cache';
+import { Cache, type SecondLevel } from '@perf/cache';
 import { createVerifier, JwtVerifyError, type Verifier } from '@perf/jwt-cache';
 import type { PresentedCredentials } from '../oauth/clientCredentials.js';
 import { invalidClient, invalidRequest, OAuthError } from '../oauth/errors.js';
@@ -29,6 +29,8 @@ export interface AuthenticatorOptions {
   readonly audiences: readonly string[];
   readonly cacheTtlMs: number;
   readonly cacheMax: number;
+  /** The client cache's second level (Redis) when instances share one: its bus spreads `forget` to all. */
+  readonly secondLevel?: SecondLevel | undefined;
   readonly now?: () => number;
 }
 
@@ -51,6 +53,7 @@ export class ClientAuthenticator {
       max: options.cacheMax,
       ttl: options.cacheTtlMs,
       staleIfError: options.cacheTtlMs,
+      ...(options.secondLevel ? { secondLevel: options.secondLevel } : {}),
       ...(options.now ? { now: options.now } : {}),
     });
     this.#verified = new Cache<true>({ name: 'verified-secrets', max: options.cacheMax, ttl: options.cacheTtlMs });

@@ -16,10 +16,11 @@ export class RevocationStore {
     );
   }
 
-  /** Revocations of tokens that have not expired yet. */
-  async active(): Promise<{ jti: string; expiresAtMs: number }[]> {
+  /** Revocations of tokens that have not expired yet, made at or after `since` (ms; default: all). */
+  async active(since = 0): Promise<{ jti: string; expiresAtMs: number }[]> {
     const { rows } = await this.#db.query<{ jti: string; expires_at: Date }>(
-      'SELECT jti, expires_at FROM revocations WHERE expires_at > now()',
+      'SELECT jti, expires_at FROM revocations WHERE expires_at > now() AND revoked_at >= $1',
+      [new Date(since)],
     );
     return rows.map((r) => ({ jti: r.jti, expiresAtMs: new Date(r.expires_at).getTime() }));
   }
