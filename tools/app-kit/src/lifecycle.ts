@@ -58,10 +58,14 @@ export class Lifecycle {
   /** Stops the server (in-flight requests finish), then closes every owned resource. Idempotent. */
   shutdown(app: FastifyInstance): Promise<void> {
     this.#draining ??= (async () => {
+      let started = performance.now();
       await app.close();
+      app.log.info({ ms: Math.round(performance.now() - started) }, 'requests drained');
       for (const r of [...this.#resources].reverse()) {
+        started = performance.now();
         try {
           await r.close();
+          app.log.info({ resource: r.name, ms: Math.round(performance.now() - started) }, 'closed');
         } catch (error) {
           app.log.error({ err: error, resource: r.name }, 'closing failed');
         }
