@@ -34,8 +34,13 @@ function tiered(url: string, ns: string, name: string, extra: Partial<CacheOptio
   return caches.open(url, ns, name, { cache: extra, wait });
 }
 
-test('an invalid namespace is a typed error', () => {
+test('an invalid namespace or maxQueuedInvalidations is a typed error', () => {
   expect(() => new RedisTier({ url: 'redis://127.0.0.1:1', namespace: 'a b*' })).toThrow(InvalidOptionError);
+  for (const bad of [0, -1, 1.5, Number.NaN]) {
+    expect(() => new RedisTier({ url: 'redis://127.0.0.1:1', namespace: 'ok', maxQueuedInvalidations: bad })).toThrow(
+      expect.objectContaining({ code: 'PERF_CACHE_INVALID_OPTION', option: 'maxQueuedInvalidations' }),
+    );
+  }
 });
 
 describe.skipIf(r.skip)('tiered mode on real Redis', () => {
