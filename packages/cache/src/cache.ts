@@ -521,13 +521,17 @@ export class Cache<V extends NonNullable<unknown> | null> implements AsyncDispos
   ): Promise<V> {
     const started = this.#now();
     const l2 = this.#l2;
+    // Once a second-level call of this miss has failed or timed out, the rest of the miss does
+    // without it: a stalled Redis costs a miss one secondLevelTimeout, not one per call.
+    let l2Failed = false;
     if (l2 !== undefined) {
       const found = await this.#fromL2(key, l2, flight);
-      if (found !== undefined) return found;
+      if (found === FAILED) l2Failed = true;
+      else if (found !== undefined) return found;
     }
     let lockToken: string | undefined;
     let maybeLockToken: string | undefined;
-    if (l2 !== undefined && this.#lock !== undefined) {
+    if (l2 !== undefined && this.#lock !== undefined && !l2Failed) {
       const token = randomUUID();
       // A failed lock call loads without the lock: L2 trouble never blocks a read.
       const got = await this.#l2Call('acquireLock', () => l2.acquireLock(key, token, this.#lock!.ttl));
@@ -539,22 +543,19 @@ export class Cache<V extends NonNullable<unknown> | null> implements AsyncDispos
       // (a no-op when it never landed) instead of leaving the fleet waiting for lock.ttl.
       else maybeLockToken = token;
     }
+    let written = DONE;
     try {
       if (lockToken !== undefined) {
         // The holder before us may have finished between our miss and our lock: look once more.
         const found = await this.#fromL2(key, l2!, flight);
-        if (found !== undefined) return found;
+        if (found !== undefined && found !== FAILED) return found;
       }
       this.#stats.loads++;
       const value = await runLoader(key, loader, flight.controller, stale, this.#loadTimeout);
       if (value === undefined) throw new UndefinedValueError(key);
       if (!flight.invalidated && !this.#closed) {
         const entry = this.#writeLoaded(key, value, options);
-        if (entry !== undefined) {
-          const written = this.#l2Write(key, entry, false);
-          // The lock holder releases only once the value is in L2, so the others find it.
-          if (lockToken !== undefined) await written;
-        }
+        if (entry !== undefined) written = this.#l2Write(key, entry, false);
       }
       if (loadChannel.hasSubscribers) {
         loadChannel.publish({ cache: this.#name, key, source: 'loader', durationMs: this.#now() - started });
@@ -571,7 +572,11 @@ export class Cache<V extends NonNullable<unknown> | null> implements AsyncDispos
       throw error;
     } finally {
       const token = lockToken ?? maybeLockToken;
-      if (token !== undefined) await this.#l2Call('releaseLock', () => l2!.releaseLock(key, token));
+      // In the background, bounded by its own timeout: the miss never waits for it. Only once the
+      // value is in L2 (or its write failed), so that the instances polling for it find it.
+      if (token !== undefined) {
+        this.#track(written.then(() => this.#l2Call('releaseLock', () => l2!.releaseLock(key, token))));
+      }
     }
   }
 
@@ -595,10 +600,10 @@ export class Cache<V extends NonNullable<unknown> | null> implements AsyncDispos
     this.#put(key, new Entry<V>(undefined, expiresAt, expiresAt, expiresAt, undefined, error, true));
   }
 
-  /** A fresh value from the second level, stored in L1; undefined on miss, error or timeout. */
-  async #fromL2(key: string, l2: SecondLevel, flight: Flight<V>): Promise<V | undefined> {
+  /** A fresh value from the second level, stored in L1; undefined on a miss, FAILED on error or timeout. */
+  async #fromL2(key: string, l2: SecondLevel, flight: Flight<V>): Promise<V | undefined | typeof FAILED> {
     const stored = await this.#l2Call('get', () => l2.get(key));
-    if (stored === FAILED) return undefined;
+    if (stored === FAILED) return FAILED;
     if (stored === undefined || !(stored.expiresAt > this.#now()) || stored.value === undefined) {
       this.#stats.l2Misses++;
       return undefined;
@@ -633,6 +638,8 @@ export class Cache<V extends NonNullable<unknown> | null> implements AsyncDispos
     while (this.#now() < deadline && !flight.controller.signal.aborted) {
       await new Promise<void>((resolve) => setTimeout(resolve, pollInterval).unref());
       const found = await this.#fromL2(key, l2, flight);
+      // The second level stalls: load now rather than wait for it once more.
+      if (found === FAILED) return undefined;
       if (found !== undefined) {
         this.#stats.lockWaits++;
         return found;
