@@ -6,7 +6,7 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { closedPort, deferred, redis } from '@perf/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
-import { type CacheOptions, InvalidOptionError } from '../src/index.js';
+import { type CacheOptions, InvalidationsUndeliveredError, InvalidOptionError } from '../src/index.js';
 import { RedisTier } from '../src/redis.js';
 import { PrivateRedis } from './privateRedis.js';
 import { tcpProxy } from './tcpProxy.js';
@@ -227,6 +227,30 @@ test('Redis down at start (connection refused): reads use L1 and the loader, not
   expect(stats.hits).toBe(1);
   await vi.waitFor(() => expect(tier.connectionErrors).toBeGreaterThan(0));
   await cache.close();
+});
+
+test('close() while Redis is still unreachable reports the invalidations it could not send', async () => {
+  const url = `redis://127.0.0.1:${await closedPort()}`;
+  const { cache } = await tiered(url, namespace(), 'closing-down', {}, false);
+  await cache.delete('a');
+  await cache.invalidateTag('t');
+  expect(cache.stats().invalidationsQueued).toBe(2);
+  const reported: { cache: string; op: string; error: unknown }[] = [];
+  const onL2Error = (m: unknown) => reported.push(m as (typeof reported)[number]);
+  subscribe('perf:cache:l2-error', onL2Error);
+  try {
+    await cache.close();
+  } finally {
+    unsubscribe('perf:cache:l2-error', onL2Error);
+  }
+  const undelivered = reported.filter((m) => m.error instanceof InvalidationsUndeliveredError);
+  expect(undelivered).toEqual([
+    {
+      cache: 'closing-down',
+      op: 'publish',
+      error: expect.objectContaining({ code: 'PERF_CACHE_INVALIDATIONS_UNDELIVERED', count: 2 }),
+    },
+  ]);
 });
 
 describe.skipIf(r.skip)('a private redis-server, stopped and paused', () => {

@@ -130,15 +130,24 @@ describe.skipIf(r.skip)('a delete on A while Redis is down, and B', () => {
     const b = await caches.open(proxy.url, ns, 'deaf-b');
     await shared(a, b, 'k', 'old');
     await shared(a, b, 'other', 'v');
+    const flushes: Invalidation[] = [];
+    const onInvalidation = (m: unknown) => {
+      if ((m as Invalidation).cache === 'deaf-b' && (m as Invalidation).reason !== undefined) {
+        flushes.push(m as Invalidation);
+      }
+    };
+    subscribe('perf:cache:invalidate', onInvalidation);
     proxy.cut();
     await a.cache.delete('k'); // published to nobody on B's side
     proxy.heal();
     await barrier(a, b); // B is back on the bus
+    unsubscribe('perf:cache:invalidate', onInvalidation);
     expect(b.cache.get('k')).toBeUndefined();
     expect(b.cache.size).toBe(0); // it cannot know which keys it missed: all of them go
     expect(await b.cache.getOrLoad('k', () => 'reloaded')).toBe('reloaded');
     expect(await b.cache.getOrLoad('other', () => 'not from redis')).toBe('v');
     expect(b.cache.stats().busRecoveries).toBe(1);
+    expect(flushes).toEqual([{ cache: 'deaf-b', clear: true, remote: false, reason: 'bus-restored' }]);
     expect(a.cache.stats().invalidationsQueued).toBe(0);
   });
 
