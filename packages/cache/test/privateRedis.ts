@@ -24,9 +24,14 @@ export class PrivateRedis {
 
   /** Starts a server; `persistent` keeps its data across kill() and start() (as a server with AOF would). */
   static async start(options: { persistent?: boolean } = {}): Promise<PrivateRedis> {
-    const server = new PrivateRedis(await closedPort(), options.persistent === true);
+    const server = await PrivateRedis.reserve(options);
     await server.start();
     return server;
+  }
+
+  /** A free port for a server that is not started yet (connections are refused until `start()`). */
+  static async reserve(options: { persistent?: boolean } = {}): Promise<PrivateRedis> {
+    return new PrivateRedis(await closedPort(), options.persistent === true);
   }
 
   /** (Re)starts the server on the same port and resolves once it answers PING. */

@@ -186,3 +186,36 @@ describe.skipIf(r.skip)('a delete on A while Redis is down, and B', () => {
     }
   });
 });
+
+describe.skipIf(r.skip)('at start', () => {
+  afterEach(() => caches.closeAll());
+
+  test('when the first connection attempts fail, what was cached meanwhile is dropped once the bus is subscribed', async () => {
+    const later = await PrivateRedis.reserve();
+    try {
+      const b = await caches.open(later.url, caches.namespace(), 'late-b', { wait: false });
+      expect(await b.cache.getOrLoad('k', () => 'from-loader')).toBe('from-loader');
+      await vi.waitFor(() => expect(b.tier.connectionErrors).toBeGreaterThan(0));
+      await later.start();
+      await b.tier.ready();
+      expect(b.cache.get('k')).toBeUndefined();
+      expect(b.cache.stats().busRecoveries).toBe(1);
+    } finally {
+      await later.close();
+    }
+  });
+
+  test('when the first connection succeeds, what was cached before it (warm) stays', async () => {
+    const server = await PrivateRedis.start();
+    try {
+      const b = await caches.open(server.url, caches.namespace(), 'warm-b', { wait: false });
+      await b.cache.warm([['w', 'warmed']]);
+      await b.tier.ready();
+      expect(b.cache.get('w')).toBe('warmed');
+      expect(b.cache.stats().busRecoveries).toBe(0);
+    } finally {
+      await caches.closeAll();
+      await server.close();
+    }
+  });
+});
