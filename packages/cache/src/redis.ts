@@ -83,7 +83,6 @@ export class RedisTier implements SecondLevel {
   #busState: 'never' | 'up' | 'lost' = 'never';
   /** Closes of the bus connection so far: a SUBSCRIBE reply from an older connection proves nothing. */
   #busCloses = 0;
-  #clientWasReady = false;
   /** Connection errors seen (the clients keep reconnecting). */
   connectionErrors = 0;
 
@@ -125,10 +124,7 @@ export class RedisTier implements SecondLevel {
       this.#busCloses++;
       this.#busState = 'lost';
     });
-    this.#client.on('ready', () => {
-      if (this.#clientWasReady) this.#events?.reconnected?.();
-      this.#clientWasReady = true;
-    });
+    this.#client.on('ready', () => this.#events?.reconnected?.());
     // Without a listener an 'error' event would crash the process; failures surface per command instead.
     const onError = () => {
       this.connectionErrors++;

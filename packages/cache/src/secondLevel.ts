@@ -30,7 +30,7 @@ export interface SecondLevelEvents {
    * invalidations sent meanwhile never arrived, so the cache drops every L1 entry.
    */
   readonly busRestored?: () => void;
-  /** Commands work again after the connection was lost: the cache sends the invalidations it queued. */
+  /** The command connection is (again) up: the cache sends the invalidations it queued. */
   readonly reconnected?: () => void;
 }
 
