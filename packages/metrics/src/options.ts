@@ -170,7 +170,7 @@ export function resolveMetricOptions(
   return {
     name,
     help: options.help,
-    labelNames,
+    labelNames: Object.freeze([...labelNames]),
     registry,
     maxSeries,
     seriesTtlMs,
