@@ -268,7 +268,7 @@ export function resolveDefaultMetricsOptions(
   const registry = options.registry ?? fallbackRegistry;
   if (typeof registry?.register !== 'function') throw new InvalidOptionError('registry', 'a Registry', registry);
   const prefix = options.prefix ?? '';
-  if (typeof prefix !== 'string' || !/^[a-zA-Z_:]?[a-zA-Z0-9_:]*$/.test(prefix)) {
+  if (typeof prefix !== 'string' || !/^([a-zA-Z_:][a-zA-Z0-9_:]*)?$/.test(prefix)) {
     throw new InvalidOptionError('prefix', 'letters, digits, _ and :, not starting with a digit', prefix);
   }
   const precision = options.eventLoopMonitoringPrecision ?? 10;

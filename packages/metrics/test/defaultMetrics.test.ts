@@ -51,6 +51,9 @@ describe('collectDefaultMetrics', () => {
       expect.objectContaining({ code: 'PERF_METRICS_INVALID_OPTION', option: 'eventLoopMonitoringPrecision' }),
     );
     expect(() => collectDefaultMetrics({ registry, prefix: 'my-app_' })).toThrow(InvalidOptionError);
+    expect(() => collectDefaultMetrics({ registry, prefix: '1app_' })).toThrowError(
+      expect.objectContaining({ option: 'prefix', received: '1app_' }),
+    );
     expect(() => collectDefaultMetrics({ registry, gcDurationBuckets: [2, 1] })).toThrow(
       '@perf/metrics: option gcDurationBuckets must be strictly increasing bounds, received [2, 1]',
     );
