@@ -3,7 +3,16 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { aggregateMetrics, Counter, clusterMetrics, formatSnapshots, mergeSnapshots, Registry } from '../src/index.js';
+import {
+  aggregateMetrics,
+  answerMetricRequests,
+  Counter,
+  clusterMetrics,
+  formatSnapshots,
+  Gauge,
+  mergeSnapshots,
+  Registry,
+} from '../src/index.js';
 import { parsePrometheusText } from './parsePrometheusText.js';
 
 const fixture = fileURLToPath(new URL('./fixtures/worker.ts', import.meta.url));
@@ -57,6 +66,30 @@ describe('aggregation across processes', () => {
           '@perf/metrics: a worker did not answer the metrics request within 50 ms: is answerMetricRequests() called in every worker?',
       });
     } finally {
+      port1.close();
+      port2.close();
+    }
+  });
+
+  it('fails with a typed error when a peer fails to collect its metrics', async () => {
+    const { port1, port2 } = new MessageChannel();
+    const failing = new Registry({ name: 'worker' });
+    new Gauge({
+      name: 'broken',
+      help: 'B.',
+      registry: failing,
+      collect() {
+        throw new Error('source down');
+      },
+    });
+    const stop = answerMetricRequests(failing, port2 as never);
+    try {
+      await expect(aggregateMetrics([port1 as never], { timeoutMs: 5_000 })).rejects.toMatchObject({
+        code: 'PERF_METRICS_AGGREGATION',
+        message: '@perf/metrics: a worker failed to collect its metrics: Error: source down',
+      });
+    } finally {
+      stop();
       port1.close();
       port2.close();
     }

@@ -175,6 +175,7 @@ describe('option checks', () => {
     const options = { name: 'once_total', help: 'O.', labelNames: ['a'], maxSeries: 2, registry };
     const c = new Counter(options);
     options.maxSeries = 0; // a later change to the object given does not reach the metric
+    options.labelNames.push('b'); // nor to its label names: the metric keeps its own copy
     c.inc({ a: 'x' });
     expect(await registry.metrics()).toContain('once_total{a="x"} 1\n');
     expect(c.stats().maxSeries).toBe(2);
