@@ -56,7 +56,7 @@ export abstract class Metric<S extends Series, L extends string> {
     const resolved = resolveMetricOptions(options, defaultRegistry);
     this.name = resolved.name;
     this.help = resolved.help;
-    // Checked by the resolver: the declared names, as given.
+    // Checked by the resolver, which made this copy of the declared names.
     this.labelNames = resolved.labelNames as readonly L[];
     this.collectFn = resolved.collect;
     const { registry } = resolved;
