@@ -1,8 +1,7 @@
-import { channel } from 'node:diagnostics_channel';
-import parse from 'parse-prometheus-text-format';
 import * as prom from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { Counter, collectDefaultMetrics, countChannel, Histogram, observeChannel, Registry } from '../src/index.js';
+import { collectDefaultMetrics, InvalidOptionError, Registry } from '../src/index.js';
+import { parsePrometheusText } from './parsePrometheusText.js';
 
 describe('collectDefaultMetrics', () => {
   it("exposes every metric prom-client's defaults expose, under the same name and type", async () => {
@@ -13,7 +12,7 @@ describe('collectDefaultMetrics', () => {
     const registry = new Registry();
     const stop = collectDefaultMetrics({ registry });
     try {
-      const ours = new Map(parse(await registry.metrics()).map((f) => [f.name, f.type.toLowerCase()]));
+      const ours = new Map(parsePrometheusText(await registry.metrics()).map((f) => [f.name, f.type.toLowerCase()]));
       for (const [name, type] of theirs) expect({ name, type: ours.get(name) }).toEqual({ name, type });
       expect(ours.get('nodejs_eventloop_utilization_ratio')).toBe('gauge');
       const text = await registry.metrics();
@@ -45,28 +44,19 @@ describe('collectDefaultMetrics', () => {
       stop();
     }
   });
-});
 
-describe('diagnostics_channel bridge', () => {
-  it('counts and observes what other packages publish, and stops on unsubscribe', async () => {
+  it('refuses bad options before registering anything', () => {
     const registry = new Registry();
-    const misses = new Counter({ name: 'cache_misses_total', help: 'Misses.', labelNames: ['cache'], registry });
-    const loads = new Histogram({ name: 'cache_load_seconds', help: 'Loads.', buckets: [0.01, 0.1], registry });
-    const stopCount = countChannel('perf:cache:miss', misses, (m) => ({ cache: (m as { name: string }).name }));
-    const stopObserve = observeChannel(
-      'perf:cache:load',
-      loads,
-      (m) => (m as { ms?: number }).ms && (m as { ms: number }).ms / 1000,
+    expect(() => collectDefaultMetrics({ registry, eventLoopMonitoringPrecision: 0 })).toThrowError(
+      expect.objectContaining({ code: 'PERF_METRICS_INVALID_OPTION', option: 'eventLoopMonitoringPrecision' }),
     );
-    channel('perf:cache:miss').publish({ name: 'tokens' });
-    channel('perf:cache:miss').publish({ name: 'tokens' });
-    channel('perf:cache:load').publish({ ms: 50 });
-    channel('perf:cache:load').publish({});
-    stopCount();
-    stopObserve();
-    channel('perf:cache:miss').publish({ name: 'tokens' });
-    expect(misses.get({ cache: 'tokens' })).toBe(2);
-    expect(await registry.metrics()).toContain('cache_load_seconds_count 1\n');
-    expect(channel('perf:cache:miss').hasSubscribers).toBe(false);
+    expect(() => collectDefaultMetrics({ registry, prefix: 'my-app_' })).toThrow(InvalidOptionError);
+    expect(() => collectDefaultMetrics({ registry, prefix: '1app_' })).toThrowError(
+      expect.objectContaining({ option: 'prefix', received: '1app_' }),
+    );
+    expect(() => collectDefaultMetrics({ registry, gcDurationBuckets: [2, 1] })).toThrow(
+      '@perf/metrics: option gcDurationBuckets must be strictly increasing bounds, received [2, 1]',
+    );
+    expect(registry.stats().metrics).toBe(0);
   });
 });
