@@ -22,12 +22,12 @@ async function recorded(jtis: readonly string[]): Promise<Set<string>> {
 
 it('SIGTERM under load: the server drains and exits 0, and every token a client received has its record', async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'auth-sigterm-'));
-  const server = await spawnServer(dataDir);
+  const server = await spawnServer(dataDir, { LOG_LEVEL: 'info' });
   const load = requestTokens(server, 3_000, 16);
   await new Promise((r) => setTimeout(r, 500));
   server.child.kill('SIGTERM');
   const jtis = await load;
-  expect(await server.exited).toBe(0);
+  expect(await server.exited, server.output()).toBe(0);
   expect(jtis.length).toBeGreaterThan(0);
   const found = await recorded(jtis);
   expect(jtis.filter((j) => !found.has(j))).toEqual([]);
@@ -45,7 +45,7 @@ it('kill -9 under load, then a restart: the spool brings back every record a cli
 
   const restarted = await spawnServer(dataDir);
   restarted.child.kill('SIGTERM'); // a graceful stop writes what the spool replayed
-  expect(await restarted.exited).toBe(0);
+  expect(await restarted.exited, restarted.output()).toBe(0);
   const found = await recorded(jtis);
   expect(jtis.filter((j) => !found.has(j))).toEqual([]);
 }, 180_000);
