@@ -8,12 +8,12 @@
 // wrapped in a promise like ours: the bounded queue Node itself offers.
 import { Writable } from 'node:stream';
 import { compare, runSuite } from '@perf/bench';
-import { createBatchWriter } from '../src/index.js';
+import { BatchWriter } from '../src/index.js';
 
 const SIZES = [10_000, 100_000, 1_000_000];
 const HELD = 1000;
 
-const writer = createBatchWriter<number>({
+const writer = new BatchWriter<number>({
   flush: async () => undefined,
   maxBatchSize: HELD,
   maxQueued: HELD,

@@ -5,7 +5,7 @@
 // dead-lettered, or handed back by close(). While it holds any, it keeps the
 // process alive; idle, it never does.
 import { backoffDelay } from './backoff.js';
-import { deadLetterChannel, flushChannel, rejectChannel, retryChannel, splitChannel } from './channels.js';
+import { channels } from './channels.js';
 import { ChunkedQueue } from './chunkedQueue.js';
 import {
   InvalidOptionError,
@@ -17,17 +17,9 @@ import {
   WriterClosedError,
 } from './errors.js';
 import { KeepAlive } from './keepAlive.js';
-import { type ResolvedOptions, resolveOptions } from './options.js';
+import { type BatchWriterOptions, type CloseOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import { type Segment, Spool } from './spool.js';
-import type {
-  BatchWriterOptions,
-  BatchWriterStats,
-  CloseOptions,
-  CloseResult,
-  ErrorVerdict,
-  FlushFn,
-  FlushResult,
-} from './types.js';
+import type { BatchWriterStats, CloseResult, ErrorVerdict, FlushFn, FlushResult } from './types.js';
 
 interface Waiter {
   resolve(): void;
@@ -61,6 +53,10 @@ interface Failure<T> {
   readonly error: unknown;
 }
 
+/**
+ * Accepts items one by one and writes them in batches through `flush`. Every accepted item ends in exactly one
+ * of: written, dead-lettered, or handed back by `close({ timeoutMs })`.
+ */
 export class BatchWriter<T> implements AsyncDisposable {
   readonly #o: ResolvedOptions<T>;
   readonly #spool: Spool<T> | undefined;
@@ -93,10 +89,11 @@ export class BatchWriter<T> implements AsyncDisposable {
   #rejected = 0;
   #replayed = 0;
 
+  /** Throws `InvalidOptionError` for invalid options and `SpoolError` if the spool cannot be replayed. */
   constructor(options: BatchWriterOptions<T>) {
     this.#o = resolveOptions(options);
-    if (options.spool !== undefined) {
-      this.#spool = new Spool(options.spool);
+    if (this.#o.spool !== undefined) {
+      this.#spool = new Spool(this.#o.spool);
       // Items a previous run accepted but did not settle: they were
       // acknowledged, so they are taken whatever maxQueued says.
       for (const { item, segment } of this.#spool.open()) {
@@ -116,10 +113,10 @@ export class BatchWriter<T> implements AsyncDisposable {
    * Throws `WriterClosedError` after `close()`.
    */
   add(item: T): boolean {
-    if (this.#closed) throw new WriterClosedError();
+    if (this.#closed) throw new WriterClosedError(this.#o.name);
     if (this.#pending >= this.#o.maxQueued || this.#spaceWaiters.length > 0) {
       this.#reject('add');
-      if (this.#o.throwWhenFull) throw new QueueFullError(this.#o.maxQueued);
+      if (this.#o.throwWhenFull) throw new QueueFullError(this.#o.name, this.#o.maxQueued);
       return false;
     }
     this.#enqueue(item, undefined);
@@ -133,13 +130,13 @@ export class BatchWriter<T> implements AsyncDisposable {
    * `WaitQueueFullError` (at once, not accepted) if `maxWaiting` calls already wait for space.
    */
   write(item: T): Promise<void> {
-    if (this.#closed) return Promise.reject(new WriterClosedError());
+    if (this.#closed) return Promise.reject(new WriterClosedError(this.#o.name));
     if (this.#pending < this.#o.maxQueued && this.#spaceWaiters.length === 0) {
       return new Promise<void>((resolve, reject) => this.#enqueue(item, { resolve, reject }));
     }
     if (this.#spaceWaiters.length >= this.#o.maxWaiting) {
       this.#reject('write');
-      return Promise.reject(new WaitQueueFullError(this.#o.maxWaiting));
+      return Promise.reject(new WaitQueueFullError(this.#o.name, this.#o.maxWaiting));
     }
     return new Promise<void>((resolve, reject) => this.#spaceWaiters.push({ item, resolve, reject }));
   }
@@ -188,6 +185,7 @@ export class BatchWriter<T> implements AsyncDisposable {
       }
     }
     return {
+      name: this.#o.name,
       queued: this.#queue.length,
       inFlight,
       // A batch leaves the set just after its items settle: count it only while it holds some.
@@ -208,8 +206,9 @@ export class BatchWriter<T> implements AsyncDisposable {
 
   #reject(method: 'add' | 'write'): void {
     this.#rejected++;
-    if (rejectChannel.hasSubscribers) {
-      rejectChannel.publish({ method, maxQueued: this.#o.maxQueued, maxWaiting: this.#o.maxWaiting });
+    if (channels.reject.hasSubscribers) {
+      const { name, maxQueued, maxWaiting } = this.#o;
+      channels.reject.publish({ name, method, maxQueued, maxWaiting });
     }
   }
 
@@ -235,10 +234,7 @@ export class BatchWriter<T> implements AsyncDisposable {
     if (this.#o.sizeOf === undefined) return 0;
     const size = this.#o.sizeOf(item);
     if (typeof size !== 'number' || !(size >= 0 && size < Number.POSITIVE_INFINITY)) {
-      throw new InvalidOptionError(
-        'sizeOf',
-        `returned ${String(size)} for an item; it must return a finite number ≥ 0`,
-      );
+      throw new InvalidOptionError('sizeOf(item)', 'a finite number ≥ 0', size);
     }
     return size;
   }
@@ -385,7 +381,7 @@ export class BatchWriter<T> implements AsyncDisposable {
       const verdict = this.#verdict(error);
       if (verdict === 'retry') {
         if (attempt >= this.#o.backoff.retries) {
-          const exhausted = new RetriesExhaustedError(attempt + 1, error);
+          const exhausted = new RetriesExhaustedError(this.#o.name, attempt + 1, error);
           return this.#deadLetter(entries.map((entry) => ({ entry, error: exhausted })));
         }
         attempt++;
@@ -394,7 +390,7 @@ export class BatchWriter<T> implements AsyncDisposable {
       }
       if (verdict === 'split' && entries.length > 1) {
         this.#splits++;
-        if (splitChannel.hasSubscribers) splitChannel.publish({ size: entries.length, error });
+        if (channels.split.hasSubscribers) channels.split.publish({ name: this.#o.name, size: entries.length, error });
         // One half after the other, so that items of one key stay in order.
         const middle = entries.length >>> 1;
         await this.#deliver(entries.slice(0, middle), 0);
@@ -441,7 +437,7 @@ export class BatchWriter<T> implements AsyncDisposable {
     if (dead.length > 0) await this.#deadLetter(dead);
     if (retry.length === 0) return;
     if (attempt >= this.#o.backoff.retries) {
-      const exhausted = new RetriesExhaustedError(attempt + 1, retryError);
+      const exhausted = new RetriesExhaustedError(this.#o.name, attempt + 1, retryError);
       return this.#deadLetter(retry.map((entry) => ({ entry, error: exhausted })));
     }
     if (!(await this.#sleepBeforeRetry(retry.length, attempt + 1, retryError))) return this.#handBack(retry);
@@ -460,7 +456,7 @@ export class BatchWriter<T> implements AsyncDisposable {
   #sleepBeforeRetry(size: number, attempt: number, error: unknown): Promise<boolean> {
     const delayMs = backoffDelay(this.#o.backoff, attempt, this.#o.random);
     this.#retries++;
-    if (retryChannel.hasSubscribers) retryChannel.publish({ size, attempt, delayMs, error });
+    if (channels.retry.hasSubscribers) channels.retry.publish({ name: this.#o.name, size, attempt, delayMs, error });
     return new Promise<boolean>((resolve) => {
       if (this.#abandoned) return resolve(false);
       const wake = (): void => {
@@ -486,8 +482,9 @@ export class BatchWriter<T> implements AsyncDisposable {
       entry.waiter?.resolve();
     }
     this.#flushed += entries.length;
-    if (flushChannel.hasSubscribers) {
-      flushChannel.publish({ size: entries.length, attempt, durationMs: this.#o.now() - started });
+    if (channels.flush.hasSubscribers) {
+      const { name, now } = this.#o;
+      channels.flush.publish({ name, size: entries.length, attempt, durationMs: now() - started });
     }
     this.#admitWaiters();
   }
@@ -495,20 +492,22 @@ export class BatchWriter<T> implements AsyncDisposable {
   async #deadLetter(failures: Failure<T>[]): Promise<void> {
     this.#deadLettered += failures.length;
     const first = failures[0]?.error;
-    if (deadLetterChannel.hasSubscribers) deadLetterChannel.publish({ count: failures.length, error: first });
+    if (channels.deadLetter.hasSubscribers) {
+      channels.deadLetter.publish({ name: this.#o.name, count: failures.length, error: first });
+    }
     const handler = this.#o.deadLetter;
     if (handler !== undefined) {
       try {
         await handler(failures.map((f) => ({ item: f.entry.item, error: f.error })));
       } catch (error) {
-        warn(`the deadLetter handler threw (${message(error)}) while given ${failures.length} item(s)`);
+        this.#warn(`the deadLetter handler threw (${message(error)}) while given ${failures.length} item(s)`);
       }
     } else if (failures.some((f) => f.entry.waiter === undefined)) {
-      warn(`${failures.length} item(s) could not be written and no deadLetter handler is set: ${message(first)}`);
+      this.#warn(`${failures.length} item(s) could not be written and no deadLetter handler is set: ${message(first)}`);
     }
     for (const { entry, error } of failures) {
       this.#release(entry, true);
-      entry.waiter?.reject(new ItemFailedError(error));
+      entry.waiter?.reject(new ItemFailedError(this.#o.name, error));
     }
     this.#admitWaiters();
   }
@@ -518,7 +517,7 @@ export class BatchWriter<T> implements AsyncDisposable {
     for (const entry of entries) {
       this.#unsent.push(entry.item);
       this.#release(entry, false);
-      entry.waiter?.reject(new ItemUnsentError());
+      entry.waiter?.reject(new ItemUnsentError(this.#o.name));
     }
   }
 
@@ -536,11 +535,17 @@ export class BatchWriter<T> implements AsyncDisposable {
     if (finished) this.#flushWaiters = this.#flushWaiters.filter((w) => w.remaining > 0);
   }
 
+  #warn(text: string): void {
+    process.emitWarning(`@perf/batch-writer: writer "${this.#o.name}": ${text}`, {
+      code: 'PERF_BATCH_WRITER_DEAD_LETTERED',
+    });
+  }
+
   // --- closing ---------------------------------------------------------------
 
   async #close(): Promise<CloseResult<T>> {
     this.#closed = true;
-    for (const waiter of this.#spaceWaiters.drain()) waiter.reject(new WriterClosedError());
+    for (const waiter of this.#spaceWaiters.drain()) waiter.reject(new WriterClosedError(this.#o.name));
     try {
       // close({ timeoutMs }) abandons (see close()): queued and sleeping items are handed back at once,
       // and this resolves once the batches inside `flush` return. Until then the items held keep the
@@ -567,13 +572,4 @@ export class BatchWriter<T> implements AsyncDisposable {
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-function warn(text: string): void {
-  process.emitWarning(`@perf/batch-writer: ${text}`, { code: 'PERF_BATCH_DEAD_LETTERED' });
-}
-
-/** Creates a batch writer. Throws `InvalidOptionError` for invalid options and `SpoolError` if the spool cannot be replayed. */
-export function createBatchWriter<T>(options: BatchWriterOptions<T>): BatchWriter<T> {
-  return new BatchWriter(options);
 }

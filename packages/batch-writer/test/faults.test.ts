@@ -7,12 +7,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { postgres } from '@perf/testing';
 import { describe, expect, it } from 'vitest';
-import { createBatchWriter } from '../src/index.js';
+import { BatchWriter } from '../src/index.js';
 import { postgresSink } from '../src/postgres.js';
 import { closeInsertGate, type Event, eventColumns, eventRow, eventTables, testPool, uniqueName } from './pg.js';
 
 const service = await postgres();
-const fixture = fileURLToPath(new URL('./fixtures/stream-writer.ts', import.meta.url));
+const fixture = fileURLToPath(new URL('./fixtures/streamWriter.ts', import.meta.url));
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 
 interface Run {
@@ -71,7 +71,7 @@ describe.skipIf(service.skip)('faults on a real PostgreSQL', () => {
     const gate = await closeInsertGate(pool, name);
     const victimPool = testPool(service.url, app);
     try {
-      const writer = createBatchWriter<Event>({
+      const writer = new BatchWriter<Event>({
         flush: postgresSink({
           pool: victimPool,
           table: name,
@@ -133,7 +133,7 @@ describe.skipIf(service.skip)('faults on a real PostgreSQL', () => {
       expect(spooled.length).toBeGreaterThanOrEqual(500); // acknowledged but unwritten when killed
       expect((await present(name, acked)).rows).toBeLessThanOrEqual(4000);
 
-      const restarted = createBatchWriter<Event>({
+      const restarted = new BatchWriter<Event>({
         flush: postgresSink({ pool, table: name, columns: eventColumns, row: eventRow, idempotencyKey: 'id' }),
         spool: { dir: spool },
       });

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { closeInsertGate, eventTables, uniqueName } from './pg.js';
 
 const service = await postgres();
-const fixture = fileURLToPath(new URL('./fixtures/keep-alive-writer.ts', import.meta.url));
+const fixture = fileURLToPath(new URL('./fixtures/keepAliveWriter.ts', import.meta.url));
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 
 /** Far beyond the few hundred ms each variant needs: a child still running then is kept alive by something. */

@@ -9,7 +9,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { compare, runSuite } from '@perf/bench';
 import { postgres } from '@perf/testing';
 import pg from 'pg';
-import { createBatchWriter, type FlushFn } from '../src/index.js';
+import { BatchWriter, type FlushFn } from '../src/index.js';
 import { postgresSink } from '../src/postgres.js';
 import { sqlSink } from '../src/sql.js';
 
@@ -73,7 +73,7 @@ async function embedded(): Promise<Target> {
 
 const service = await postgres();
 const target = service.skip ? await embedded() : await server(service.url);
-const writer = createBatchWriter<Row>({ flush: target.flush, maxBatchSize: ROWS, maxDelayMs: 60_000 });
+const writer = new BatchWriter<Row>({ flush: target.flush, maxBatchSize: ROWS, maxDelayMs: 60_000 });
 
 compare(
   `${target.name} ingest, ${ROWS} rows`,
