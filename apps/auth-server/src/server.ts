@@ -4,7 +4,7 @@
 // introspection and revocation share.
 import { join } from 'node:path';
 import { type Database, Lifecycle, loggerOptions, migrate, openDatabase } from '@perf/app-kit';
-import { createBatchWriter } from '@perf/batch-writer';
+import { BatchWriter } from '@perf/batch-writer';
 import { sqlSink } from '@perf/batch-writer/sql';
 import { CircuitBreaker, ConsecutiveFailures } from '@perf/circuit-breaker';
 import { createSigner, createVerifier, type Signer, type Verifier } from '@perf/jwt-cache';
@@ -84,7 +84,8 @@ export async function createAuthServer(config: AuthConfig, options: { logger?: b
     const signer: Signer = await createSigner({ key: key.privateJwk, alg: key.alg, kid: key.kid, typ: 'at+jwt' });
 
     // Token records: batched, spooled to disk before `add` returns, written off the request path.
-    const writer = createBatchWriter<IssuedToken>({
+    const writer = new BatchWriter<IssuedToken>({
+      name: 'token-records',
       flush: sqlSink<IssuedToken>({
         execute: (sql, params) => breaker.execute(() => db.query(sql, params)),
         table: 'issued_tokens',

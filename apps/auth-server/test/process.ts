@@ -45,11 +45,17 @@ export async function spawnServer(dataDir: string, env: Record<string, string> =
   };
 }
 
-/**
- * Requests tokens with `concurrency` requests in flight until `count` were
- * sent or the server stops answering; returns the jti of every token received.
- */
-export async function requestTokens(server: ServerProcess, count: number, concurrency: number): Promise<string[]> {
+export interface Load {
+  /** The jti of every token received so far. */
+  readonly jtis: string[];
+  /** Resolves once `count` requests were sent or the server stopped answering. */
+  readonly done: Promise<string[]>;
+  /** Resolves once at least `n` tokens were received. */
+  received(n: number): Promise<void>;
+}
+
+/** Requests tokens with `concurrency` requests in flight until `count` were sent or the server stops answering. */
+export function requestTokens(server: ServerProcess, count: number, concurrency: number): Load {
   const jtis: string[] = [];
   let sent = 0;
   const worker = async () => {
@@ -70,6 +76,15 @@ export async function requestTokens(server: ServerProcess, count: number, concur
       }
     }
   };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  return jtis;
+  const done = Promise.all(Array.from({ length: concurrency }, worker)).then(() => jtis);
+  return {
+    jtis,
+    done,
+    async received(n) {
+      while (jtis.length < n) {
+        if (sent >= count) throw new Error(`only ${jtis.length} tokens of ${count} requests`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    },
+  };
 }
