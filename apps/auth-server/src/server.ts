@@ -8,6 +8,7 @@ import { BatchWriter } from '@perf/batch-writer';
 import { sqlSink } from '@perf/batch-writer/sql';
 import { CircuitBreaker, ConsecutiveFailures } from '@perf/circuit-breaker';
 import { createSigner, createVerifier, type Signer, type Verifier } from '@perf/jwt-cache';
+import { contentType, negotiate } from '@perf/metrics';
 import fastify, { type FastifyInstance, LogController } from 'fastify';
 import { adminToken, seedClients } from './bootstrap.js';
 import { ClientAuthenticator } from './clients/authenticator.js';
@@ -16,6 +17,7 @@ import { joinFleet } from './fleet.js';
 import { activeSigningKey, publishedKeys } from './keys/signingKeys.js';
 import type { IssuedToken } from './oauth/tokenEndpoint.js';
 import { TokenIssuer } from './oauth/tokenEndpoint.js';
+import { AuthMetrics } from './observability.js';
 import { adminRoutes } from './routes/admin.js';
 import { oauthRoutes } from './routes/oauth.js';
 import { wellKnownRoutes } from './routes/wellKnown.js';
@@ -163,7 +165,28 @@ export async function createAuthServer(config: AuthConfig, options: { logger?: b
       },
     };
 
-    oauthRoutes(app, { authenticator, issuer, verifier: tokenVerifier, revoker });
+    const metrics = new AuthMetrics({
+      clientCache: () => authenticator.clients.stats(),
+      breakerOpen: () => breaker.state.kind !== 'closed',
+      writer: () => writer.stats(),
+    });
+    life.own({ name: 'metrics', close: async () => metrics.close() });
+    app.get('/metrics', async (req, reply) => {
+      const format = negotiate(req.headers.accept);
+      return reply.type(contentType(format)).send(await metrics.registry.metrics(format));
+    });
+
+    oauthRoutes(app, {
+      authenticator,
+      issuer,
+      verifier: tokenVerifier,
+      revoker,
+      onTokenRequest: (outcome, seconds, client) => {
+        metrics.requests.inc({ outcome });
+        metrics.duration.observe(seconds);
+        if (outcome === 'issued' && client !== undefined) metrics.issued.inc({ client_id: client.clientId });
+      },
+    });
     wellKnownRoutes(app, config.issuer, config.signingAlg, () => publishedKeys(db));
     adminRoutes(app, {
       token: adminToken(config),

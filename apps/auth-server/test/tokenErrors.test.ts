@@ -246,7 +246,7 @@ describe('the token endpoint answers each bad request with its RFC 6749 §5.2 er
       '.',
       'a',
     ];
-    const auths = ['', ok, 'Basic', 'Basic =', 'Basic Og==', basic('', ''), 'Digest x', 'Basic ' + 'A'.repeat(2000)];
+    const auths = ['', ok, 'Basic', 'Basic =', 'Basic Og==', basic('', ''), 'Digest x', `Basic ${'A'.repeat(2000)}`];
     const types = [
       'application/x-www-form-urlencoded',
       'application/x-www-form-urlencoded; charset=utf-8',

@@ -2,6 +2,7 @@ import cluster from 'node:cluster';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { parsePrometheusText } from '@perf/testing';
 import { describe, expect, it } from 'vitest';
 import {
   aggregateMetrics,
@@ -13,7 +14,6 @@ import {
   mergeSnapshots,
   Registry,
 } from '../src/index.js';
-import { parsePrometheusText } from './parsePrometheusText.js';
 
 const fixture = fileURLToPath(new URL('./fixtures/worker.ts', import.meta.url));
 const tsx = ['--import', 'tsx'];

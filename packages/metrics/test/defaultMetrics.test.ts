@@ -1,7 +1,7 @@
+import { parsePrometheusText } from '@perf/testing';
 import * as prom from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { collectDefaultMetrics, InvalidOptionError, Registry } from '../src/index.js';
-import { parsePrometheusText } from './parsePrometheusText.js';
 
 describe('collectDefaultMetrics', () => {
   it("exposes every metric prom-client's defaults expose, under the same name and type", async () => {

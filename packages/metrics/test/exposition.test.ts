@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { manualClock } from '@perf/testing';
+import { manualClock, parsePrometheusText } from '@perf/testing';
 import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
 import {
@@ -16,7 +16,6 @@ import {
   Registry,
   Summary,
 } from '../src/index.js';
-import { parsePrometheusText } from './parsePrometheusText.js';
 
 function sampleRegistry(): Registry {
   const registry = new Registry();

@@ -1,6 +1,8 @@
 export type { Deferred } from './deferred.js';
 export { deferred } from './deferred.js';
 export { closedPort, freePort } from './ports.js';
+export type { Family, Sample } from './prometheusText.js';
+export { parsePrometheusText } from './prometheusText.js';
 export { seededRandom } from './random.js';
 export type { Service } from './services.js';
 export { postgres, redis, tempDatabase } from './services.js';

@@ -21,7 +21,8 @@ export interface OAuthRouteDeps {
   readonly onAuthFailure?: (req: FastifyRequest) => Promise<void>;
   /** Called once the client is known: throws 429 when it asks too often. */
   readonly onClient?: (client: Client, reply: FastifyReply) => Promise<void>;
-  readonly onIssued?: (client: Client, durationMs: number) => void;
+  /** Told how each token request ended: `issued` or the OAuth error code, how long it took, and for whom. */
+  readonly onTokenRequest?: (outcome: string, seconds: number, client: Client | undefined) => void;
 }
 
 /** Largest OAuth request body: a form of a few parameters, or one client assertion. */
@@ -59,12 +60,18 @@ function oauthScope(app: FastifyInstance, deps: OAuthRouteDeps): void {
 
   app.post('/oauth/token', async (req, reply) => {
     const started = performance.now();
-    const params = form(req);
-    const client = await authenticate(req, params);
-    await deps.onClient?.(client, reply);
-    const body = deps.issuer.issue(client, params);
-    deps.onIssued?.(client, performance.now() - started);
-    return reply.headers(NO_STORE).send(body);
+    let client: Client | undefined;
+    try {
+      const params = form(req);
+      client = await authenticate(req, params);
+      await deps.onClient?.(client, reply);
+      const body = deps.issuer.issue(client, params);
+      deps.onTokenRequest?.('issued', (performance.now() - started) / 1000, client);
+      return reply.headers(NO_STORE).send(body);
+    } catch (error) {
+      deps.onTokenRequest?.(asOAuthError(error).error, (performance.now() - started) / 1000, client);
+      throw error;
+    }
   });
 
   app.post('/oauth/introspect', async (req, reply) => {
