@@ -99,6 +99,10 @@ export async function createAuthServer(config: AuthConfig, options: { logger?: b
       maxDelayMs: 5_000,
       maxQueued: 100_000,
       retry: { retries: Number.POSITIVE_INFINITY, baseDelayMs: 200, maxDelayMs: 5_000 },
+      // Every record is ours and well-formed (a repeated jti is skipped by ON CONFLICT), so a failed
+      // batch means the database is unwell — open breaker, refused connection, any SQLSTATE — never a
+      // bad row: retry until it is written, never dead-letter a token that was handed out.
+      classify: () => 'retry',
       spool: { dir: join(config.dataDir, 'spool') },
       deadLetter: (failures) => {
         for (const { item, error } of failures)
