@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startDeployment, stopDeployment } from './deployment.mjs';
 import { describeRelease, plannedReleases, releaseBlockers } from './release.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -144,28 +145,45 @@ function releaseDryRun() {
   process.exit(status);
 }
 
-/** `npm start -- --serve [--port N]`: those flags go to the report, the rest to the benchmarks. */
-function splitServeArgs(args) {
-  const bench = [];
-  const report = [];
-  for (let i = 0; i < args.length; i++) {
-    if (args[i] === '--serve') report.push('--serve');
-    else if (args[i] === '--port') report.push('--port', args[++i]);
-    else bench.push(args[i]);
-  }
-  return { bench, report };
-}
-
 const tasks = {
-  // The main job: the benchmark suite with its ours-vs-peer table, then the
-  // dashboard (rendered even when a bench file failed, to show what was measured).
-  start: () => {
+  // The main job: the reference deployment, every app on embedded defaults,
+  // until Ctrl-C or SIGTERM (which drain each app before it exits).
+  start: async () => {
     install();
     turbo('build');
-    const { bench, report } = splitServeArgs(process.argv.slice(3));
-    const status = benchCli('bench', bench);
-    const reported = benchCli('report', report);
-    process.exit(status || reported);
+    let running = [];
+    let stopping = false;
+    const stop = async () => {
+      if (stopping) return;
+      stopping = true;
+      console.log('perf: stopping the deployment (each app drains first)');
+      process.exit(await stopDeployment(running));
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    try {
+      running = await startDeployment({ root });
+    } catch (error) {
+      console.error(`perf: ${error.message}`);
+      await stopDeployment(running);
+      process.exit(1);
+    }
+    console.log(
+      [
+        '',
+        'perf: the reference deployment is up (data in data/; Ctrl-C stops it):',
+        ...running.map((app) => `  ${app.name.padEnd(12)} ${app.url}`),
+        'perf: benchmarks: `npm run bench`, then `npm run bench:report` for the dashboard',
+      ].join('\n'),
+    );
+    for (const app of running) {
+      app.exited.then((code) => {
+        if (!stopping) {
+          console.error(`perf: ${app.name} exited with code ${code}; stopping the rest`);
+          stop();
+        }
+      });
+    }
   },
   test: () => {
     install();
@@ -184,8 +202,9 @@ const tasks = {
     requireInstalled();
     run('biome', ['check', '.', ...process.argv.slice(3)]);
   },
+  // Installs like `npm start`, so a new user can run the benchmarks first.
   bench: () => {
-    requireInstalled();
+    install();
     turbo('build');
     process.exit(benchCli('bench', process.argv.slice(3)));
   },

@@ -1,0 +1,35 @@
+// What `npm start` brings up, as a new user meets it: each app listening on
+// embedded defaults with nothing set up, and the command it prints works as
+// printed (run by the real curl).
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort } from '@perf/testing';
+import { afterAll, expect, it } from 'vitest';
+import { startDeployment, stopDeployment } from '../deployment.mjs';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const dataRoot = mkdtempSync(join(tmpdir(), 'perf-deployment-'));
+afterAll(() => rmSync(dataRoot, { recursive: true, force: true }));
+
+it('starts every app on embedded defaults; the printed curl gets a token; SIGTERM stops each with code 0', async () => {
+  const lines: string[] = [];
+  const running = await startDeployment({
+    root,
+    dataRoot,
+    portOffset: (await freePort()) - 4000,
+    log: (l) => lines.push(l),
+  });
+  try {
+    expect(running.map((a) => a.name)).toEqual(['auth-server']);
+    const curl = lines.map((l) => /get a token: +(curl .*)$/.exec(l)?.[1]).find((c) => c !== undefined);
+    expect(curl, lines.join('\n')).toBeDefined();
+    const args = (curl as string).split(' ').slice(1); // no quoting in the printed command: it splits on spaces
+    const answer = JSON.parse(execFileSync('curl', args, { encoding: 'utf8' })) as Record<string, unknown>;
+    expect(answer).toMatchObject({ token_type: 'Bearer', expires_in: 3600 });
+  } finally {
+    expect(await stopDeployment(running)).toBe(0);
+  }
+}, 120_000);
