@@ -12,6 +12,7 @@ export interface AuthConfig {
   readonly dataDir: string;
   readonly databaseUrl: string | undefined;
   readonly redisUrl: string | undefined;
+  /** Processes under node:cluster sharing the port (more than one needs DATABASE_URL). */
   readonly workers: number;
   readonly tokenTtlSeconds: number;
   readonly signingAlg: SigningAlg;

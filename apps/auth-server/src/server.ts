@@ -3,19 +3,24 @@
 // writer, the breaker that guards the database and the verifier that
 // introspection and revocation share.
 import { join } from 'node:path';
-import { type Database, Lifecycle, loggerOptions, migrate, openDatabase } from '@perf/app-kit';
-import { BatchWriter } from '@perf/batch-writer';
-import { sqlSink } from '@perf/batch-writer/sql';
+import {
+  aggregatedMetrics,
+  type Database,
+  Lifecycle,
+  loggerOptions,
+  migrate,
+  openDatabase,
+  workerSlot,
+} from '@perf/app-kit';
 import { CircuitBreaker, ConsecutiveFailures } from '@perf/circuit-breaker';
 import { createSigner, createVerifier, type Signer, type Verifier } from '@perf/jwt-cache';
-import { contentType, negotiate } from '@perf/metrics';
-import fastify, { type FastifyInstance, LogController } from 'fastify';
+import { answerMetricRequests, contentType, negotiate } from '@perf/metrics';
+import fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { adminToken, seedClients } from './bootstrap.js';
 import { ClientAuthenticator } from './clients/authenticator.js';
 import type { AuthConfig } from './config.js';
 import { joinFleet } from './fleet.js';
 import { activeSigningKey, publishedKeys } from './keys/signingKeys.js';
-import type { IssuedToken } from './oauth/tokenEndpoint.js';
 import { TokenIssuer } from './oauth/tokenEndpoint.js';
 import { AuthMetrics } from './observability.js';
 import { adminRoutes } from './routes/admin.js';
@@ -25,6 +30,31 @@ import { ClientStore } from './storage/clientStore.js';
 import { DatabaseReplayGuard } from './storage/replayGuard.js';
 import { RevocationStore } from './storage/revocationStore.js';
 import { MIGRATIONS } from './storage/schema.js';
+import { drainOrphanSpools, tokenRecords } from './storage/tokenRecords.js';
+
+/** This process's spool folder: `main`, or `worker-<slot>` under WORKERS=n (a replacement worker takes over its slot's). */
+const spoolName = (): string => {
+  const slot = workerSlot();
+  return slot === undefined ? 'main' : `worker-${slot}`;
+};
+
+/**
+ * What runs once per start before any request is served (by the single
+ * process, or by the primary before it forks workers): migrations, the seed
+ * clients, the signing key, and the token records of spools no process owns now.
+ */
+export async function prepare(
+  db: Database,
+  config: AuthConfig,
+  log: FastifyBaseLogger,
+  spoolsInUse: readonly string[],
+): Promise<void> {
+  await migrate(db, 'auth-server', MIGRATIONS);
+  await seedClients(new ClientStore(db), config, log);
+  await activeSigningKey(config.dataDir, db, config.signingAlg);
+  const drained = await drainOrphanSpools(db, join(config.dataDir, 'spool'), spoolsInUse);
+  if (drained > 0) log.info({ records: drained }, 'wrote the token records of spools left by an earlier run');
+}
 
 export interface AuthServer {
   readonly app: FastifyInstance;
@@ -53,9 +83,9 @@ export async function createAuthServer(config: AuthConfig, options: { logger?: b
   const db = await openDatabase({ url: config.databaseUrl, dataDir: join(config.dataDir, 'db') });
   life.own({ name: 'database', close: () => db.close() });
   try {
-    await migrate(db, 'auth-server', MIGRATIONS);
+    // A worker of a cluster finds everything prepared by its primary.
+    if (workerSlot() === undefined) await prepare(db, config, app.log, [spoolName()]);
     const clients = new ClientStore(db);
-    await seedClients(clients, config, app.log);
 
     // The database is behind one breaker: when it fails, calls fail fast and
     // clients are served from the cache (stale-if-error) until it answers.
@@ -86,28 +116,10 @@ export async function createAuthServer(config: AuthConfig, options: { logger?: b
     const signer: Signer = await createSigner({ key: key.privateJwk, alg: key.alg, kid: key.kid, typ: 'at+jwt' });
 
     // Token records: batched, spooled to disk before `add` returns, written off the request path.
-    const writer = new BatchWriter<IssuedToken>({
-      name: 'token-records',
-      flush: sqlSink<IssuedToken>({
-        execute: (sql, params) => breaker.execute(() => db.query(sql, params)),
-        table: 'issued_tokens',
-        columns: ['jti', 'client_id', 'scope', 'audience', 'issued_at', 'expires_at'],
-        row: (t) => [t.jti, t.clientId, t.scope, t.audience, new Date(t.issuedAt), new Date(t.expiresAt)],
-        idempotencyKey: 'jti',
-      }),
-      maxBatchSize: 1_000,
-      maxDelayMs: 5_000,
-      maxQueued: 100_000,
-      retry: { retries: Number.POSITIVE_INFINITY, baseDelayMs: 200, maxDelayMs: 5_000 },
-      // Every record is ours and well-formed (a repeated jti is skipped by ON CONFLICT), so a failed
-      // batch means the database is unwell — open breaker, refused connection, any SQLSTATE — never a
-      // bad row: retry until it is written, never dead-letter a token that was handed out.
-      classify: () => 'retry',
-      spool: { dir: join(config.dataDir, 'spool') },
-      deadLetter: (failures) => {
-        for (const { item, error } of failures)
-          app.log.error({ jti: item.jti, err: error }, 'token record not written');
-      },
+    const writer = tokenRecords({
+      db: guarded,
+      spoolDir: join(config.dataDir, 'spool', spoolName()),
+      onDeadLetter: (jti, err) => app.log.error({ jti, err }, 'token record not written'),
     });
     life.own({ name: 'token records', close: () => writer.close() });
 
@@ -175,9 +187,16 @@ export async function createAuthServer(config: AuthConfig, options: { logger?: b
       writer: () => writer.stats(),
     });
     life.own({ name: 'metrics', close: async () => metrics.close() });
+    // Under WORKERS=n each worker answers for the whole cluster: the primary merges every worker's snapshot.
+    const clustered = workerSlot() !== undefined;
+    if (clustered) {
+      const stopAnswering = answerMetricRequests(metrics.registry);
+      life.own({ name: 'metrics answers', close: async () => stopAnswering() });
+    }
     app.get('/metrics', async (req, reply) => {
       const format = negotiate(req.headers.accept);
-      return reply.type(contentType(format)).send(await metrics.registry.metrics(format));
+      const text = clustered ? await aggregatedMetrics(format) : await metrics.registry.metrics(format);
+      return reply.type(contentType(format)).send(text);
     });
 
     oauthRoutes(app, {

@@ -6,3 +6,4 @@ export { Lifecycle } from './lifecycle.js';
 export { loggerOptions, REDACTED_PATHS } from './logging.js';
 export type { Migration } from './migrate.js';
 export { migrate } from './migrate.js';
+export { aggregatedMetrics, superviseWorkers, workerSlot } from './workers.js';
