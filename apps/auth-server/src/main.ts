@@ -4,14 +4,22 @@
 // share the port.
 import cluster from 'node:cluster';
 import { join } from 'node:path';
-import { openDatabase, superviseWorkers } from '@perf/app-kit';
+import { ConfigError, openDatabase, superviseWorkers } from '@perf/app-kit';
 import pino from 'pino';
 import { readDemoClient } from './bootstrap.js';
 import { readConfig } from './config.js';
 import { createAuthServer, prepare } from './server.js';
 import { drainOrphanSpools } from './storage/tokenRecords.js';
 
-const config = readConfig();
+let config: ReturnType<typeof readConfig>;
+try {
+  config = readConfig();
+} catch (error) {
+  // A bad configuration is the operator's to fix: say what is wrong, without a stack trace.
+  if (!(error instanceof ConfigError)) throw error;
+  process.stderr.write(`${error.message}\n`);
+  process.exit(1);
+}
 
 if (config.workers > 1 && cluster.isPrimary) {
   const log = pino({ name: 'auth-server', level: config.logLevel });

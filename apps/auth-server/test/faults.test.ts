@@ -1,8 +1,10 @@
 // Faults a real process meets: SIGTERM and kill -9 under load. A client that
 // received a token must find its record in the database afterwards.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { openDatabase } from '@perf/app-kit';
 import { afterEach, expect, it } from 'vitest';
 import { requestTokens, spawnServer } from './process.js';
@@ -49,3 +51,19 @@ it('kill -9 under load, then a restart: the spool brings back every record a cli
   const found = await recorded(jtis);
   expect(jtis.filter((j) => !found.has(j))).toEqual([]);
 }, 180_000);
+
+it('a bad configuration: the process exits 1 at start, naming every wrong variable and nothing else', async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'auth-config-'));
+  const main = join(fileURLToPath(new URL('..', import.meta.url)), 'dist', 'main.js');
+  const run = spawnSync(process.execPath, [main], {
+    env: { ...process.env, DATA_DIR: dataDir, PORT: 'eighty', WORKERS: '4', SIGNING_ALG: 'HS256', DATABASE_URL: '' },
+    encoding: 'utf8',
+  });
+  expect(run.status).toBe(1);
+  expect(run.stderr.trim().split('\n')).toEqual([
+    'auth-server: invalid configuration',
+    '  PORT: got "eighty"; set an integer from 0 to 65535',
+    '  WORKERS: more than one worker needs DATABASE_URL: the embedded database serves one process',
+    '  SIGNING_ALG: got "HS256"; set one of ES256, EdDSA',
+  ]);
+});
