@@ -1,0 +1,29 @@
+export type { AlgorithmName } from './algorithm.js';
+export type {
+  BreakerMessage,
+  EvictMessage,
+  FallbackMessage,
+  LeaseMessage,
+  RejectMessage,
+  StoreErrorMessage,
+} from './channels.js';
+export {
+  breakerChannel,
+  evictChannel,
+  fallbackChannel,
+  leaseChannel,
+  rejectChannel,
+  storeErrorChannel,
+} from './channels.js';
+export type { Decision, DecisionSource } from './decision.js';
+export type { RateLimitErrorCode } from './errors.js';
+export { ClosedError, InvalidArgumentError, InvalidOptionError, RateLimitError, StoreTimeoutError } from './errors.js';
+export type {
+  QuotaOptions,
+  RateLimiterOptions,
+  RedisClientLike,
+  RedisDownPolicy,
+  RedisRateLimiterOptions,
+} from './options.js';
+export type { RateLimiterStats } from './rateLimiter.js';
+export { RateLimiter } from './rateLimiter.js';
