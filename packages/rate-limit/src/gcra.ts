@@ -25,7 +25,7 @@ export class Gcra implements Algorithm {
     this.capacity = burst;
     this.#interval = windowMs / limit;
     this.#tolerance = burst * this.#interval;
-    this.#epsilon = this.#interval * 1e-9 * burst;
+    this.#epsilon = this.#tolerance * 1e-9;
     this.idleMs = Math.ceil(this.#tolerance);
   }
 

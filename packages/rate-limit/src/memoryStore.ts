@@ -6,11 +6,10 @@
 // generation goes first, in insertion order (an approximate LRU: a hit does
 // not reorder keys within a generation, which would cost a delete and a set),
 // counted as an eviction. Every step is O(1).
-import type { KeyState } from './keyState.js';
-
-export class MemoryStore {
-  #current = new Map<string, KeyState>();
-  #previous = new Map<string, KeyState>();
+/** Values per key that forget keys untouched for `idleMs`; `V` is a V, or a lease. */
+export class MemoryStore<V> {
+  #current = new Map<string, V>();
+  #previous = new Map<string, V>();
   #rotateAt: number;
   readonly #periodMs: number;
   readonly #maxKeys: number;
@@ -28,7 +27,7 @@ export class MemoryStore {
     return this.#current.size + this.#previous.size;
   }
 
-  get(key: string, now: number): KeyState | undefined {
+  get(key: string, now: number): V | undefined {
     if (now >= this.#rotateAt) this.#rotate(now);
     const state = this.#current.get(key);
     if (state !== undefined) return state;
@@ -36,11 +35,11 @@ export class MemoryStore {
   }
 
   /** Reads without moving the key or rotating (for peek). */
-  find(key: string): KeyState | undefined {
+  find(key: string): V | undefined {
     return this.#current.get(key) ?? this.#previous.get(key);
   }
 
-  add(key: string, state: KeyState, now: number): void {
+  add(key: string, state: V, now: number): void {
     if (this.size >= this.#maxKeys) this.#evictOne(now);
     this.#current.set(key, state);
   }
@@ -51,12 +50,18 @@ export class MemoryStore {
     return a || b;
   }
 
+  /** Every key and value held (both generations). */
+  *entries(): IterableIterator<[string, V]> {
+    yield* this.#previous;
+    yield* this.#current;
+  }
+
   clear(): void {
     this.#current.clear();
     this.#previous.clear();
   }
 
-  #promote(key: string): KeyState | undefined {
+  #promote(key: string): V | undefined {
     const state = this.#previous.get(key);
     if (state !== undefined) {
       this.#previous.delete(key);

@@ -3,6 +3,7 @@ import type { Algorithm, AlgorithmName } from './algorithm.js';
 import { evictChannel, rejectChannel } from './channels.js';
 import type { Decision } from './decision.js';
 import { InvalidArgumentError } from './errors.js';
+import type { KeyState } from './keyState.js';
 import { MemoryStore } from './memoryStore.js';
 import { type RateLimiterOptions, resolveLimiterOptions } from './options.js';
 
@@ -44,7 +45,7 @@ export class RateLimiter {
   /** Most units one key can take at once (burst for token-bucket/GCRA, else limit). */
   readonly capacity: number;
   readonly #algorithm: Algorithm;
-  readonly #store: MemoryStore;
+  readonly #store: MemoryStore<KeyState>;
   readonly #now: () => number;
   #allowed = 0;
   #rejected = 0;
