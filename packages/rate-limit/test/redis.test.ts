@@ -30,8 +30,6 @@ function limiter(options: Omit<RedisRateLimiterOptions, 'redis'> & { redis?: Red
   return l;
 }
 
-const view = (d: Decision) => ({ allowed: d.allowed, remaining: d.remaining, retryAfterMs: d.retryAfterMs });
-
 test.each([
   ['redis', { redis: 'http://x', limit: 1, windowMs: 1 }],
   ['redis', { redis: {}, limit: 1, windowMs: 1 }],
