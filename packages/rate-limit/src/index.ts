@@ -18,6 +18,11 @@ export {
 export type { Decision, DecisionSource } from './decision.js';
 export type { RateLimitErrorCode } from './errors.js';
 export { ClosedError, InvalidArgumentError, InvalidOptionError, RateLimitError, StoreTimeoutError } from './errors.js';
+export { QUOTA_EXCEEDED, RateLimitHeaders, refusal } from './headers.js';
+export { ipKey } from './keys.js';
+export type { Limiter } from './limiter.js';
+export type { HttpRateLimitOptions } from './nodeHttp.js';
+export { httpRateLimit } from './nodeHttp.js';
 export type {
   QuotaOptions,
   RateLimiterOptions,
