@@ -202,7 +202,7 @@ export class RedisRateLimiter {
         resolve(undefined);
       });
       this.#inFlight++;
-      const run = () => this.#store.run(key, cost, want, 'c');
+      const run = () => this.#store.consume(key, cost, want);
       const sent = this.#firstConnect === undefined ? run() : this.#firstConnect.then(run);
       sent.then(
         (reply) => {

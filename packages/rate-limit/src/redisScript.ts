@@ -1,52 +1,47 @@
-// The one Lua script behind every Redis decision: the same arithmetic as the
+// The Lua script behind every Redis decision: the same arithmetic as the
 // four algorithm classes (a test runs both on one trace and compares), with
 // the time read from Redis (TIME) so instances with skewed clocks agree, and
 // the state kept in one string key per limited key, expiring when it would
 // equal a new key's state.
 //
-// KEYS[1]  the key's state: "a:b:c" (see each algorithm class for a, b, c)
-// ARGV[1]  algorithm: 1 token-bucket, 2 gcra, 3 fixed-window, 4 sliding-window
-// ARGV[2]  limit     ARGV[3] windowMs     ARGV[4] capacity (burst, or limit)
-// ARGV[5]  cost
-// ARGV[6]  want: when the cost fits, take up to this many units (≥ cost; a lease)
-// ARGV[7]  mode: "c" consume, "p" peek, "r" refund ARGV[5] units
-// ARGV[8]  the time in ms to use instead of TIME ("" in production; tests pin it)
+// Each limiter runs the script of its algorithm with its limit, window and
+// capacity written in as constants (fewer arguments to send and convert on
+// every call; EVALSHA caches one script per configuration).
+//
+// One call decides for a batch of keys, in order (the same key twice sees
+// its own first decision): the decisions of one tick share a round trip.
+//
+// KEYS[i]      the state of the i-th decision's key: "a:b:c" (see each algorithm class)
+// ARGV[1]      mode: "c" consume, "p" peek, "r" refund the cost
+// ARGV[2]      the time in ms to use instead of TIME ("" in production; tests pin it)
+// ARGV[3i]     the i-th cost
+// ARGV[3i+1]   want: when the cost fits, take up to this many units (≥ cost; a lease)
+// ARGV[3i+2]   refund only: the window start the units were taken in ("" otherwise)
+//
 // A refused call changes nothing and writes nothing (the token bucket stores
 // its refill, as the in-memory one does, so both round the same way).
-// ARGV[9]  refund only: the window start the units were taken in ("" for buckets)
 //
-// Returns { allowed 0|1, granted, remaining, resetMs, retryAfterMs, windowLeftMs, windowStart }
-// with granted and windowStart as strings (Lua numbers would be truncated to integers).
-export const RATE_LIMIT_SCRIPT = `
+// Returns 7 values per key, flat: allowed 0|1, granted, remaining, resetMs,
+// retryAfterMs, windowLeftMs, windowStart, with granted and windowStart as strings (Lua numbers would be truncated to integers).
+import type { Algorithm, AlgorithmName } from './algorithm.js';
+
+const PRELUDE = `
 if redis.replicate_commands then pcall(redis.replicate_commands) end
-local key = KEYS[1]
-local alg = tonumber(ARGV[1])
-local limit = tonumber(ARGV[2])
-local w = tonumber(ARGV[3])
-local cap = tonumber(ARGV[4])
-local cost = tonumber(ARGV[5])
-local want = tonumber(ARGV[6])
-local mode = ARGV[7]
+local limit = __LIMIT__
+local w = __WINDOW_MS__
+local cap = __CAPACITY__
+local mode = ARGV[1]
 local now
 -- With a pinned time, keys outlive their state a minute longer: real time may pass faster than the pinned clock.
 local slack = 0
-if ARGV[8] ~= '' then
-  now = tonumber(ARGV[8])
+if ARGV[2] ~= '' then
+  now = tonumber(ARGV[2])
   slack = 60000
 else
   local t = redis.call('TIME')
   now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
 end
 local eps = cap * 1e-9
-local a, b, c
-local raw = redis.call('GET', key)
-if raw then
-  local s1 = string.find(raw, ':', 1, true)
-  local s2 = string.find(raw, ':', s1 + 1, true)
-  a = tonumber(string.sub(raw, 1, s1 - 1))
-  b = tonumber(string.sub(raw, s1 + 1, s2 - 1))
-  c = tonumber(string.sub(raw, s2 + 1))
-end
 local function ceilms(x)
   if x <= 1e-3 then return 0 end
   return math.ceil(x - 1e-3)
@@ -57,7 +52,7 @@ local function units(x)
   return 0
 end
 local function num(x) return string.format('%.17g', x) end
-local function save(sa, sb, sc, ttl)
+local function save(key, sa, sb, sc, ttl)
   if mode == 'p' then return end
   if ttl <= 0 then
     redis.call('DEL', key)
@@ -65,10 +60,26 @@ local function save(sa, sb, sc, ttl)
     redis.call('SET', key, num(sa) .. ':' .. num(sb) .. ':' .. num(sc), 'PX', math.ceil(ttl) + 1 + slack)
   end
 end
+local out = {}
+for i = 1, #KEYS do
+local key = KEYS[i]
+local cost = tonumber(ARGV[3 * i])
+local want = tonumber(ARGV[3 * i + 1])
+local ws = ARGV[3 * i + 2]
+local a, b, c
+local raw = redis.call('GET', key)
+if raw then
+  local s1 = string.find(raw, ':', 1, true)
+  local s2 = string.find(raw, ':', s1 + 1, true)
+  a = tonumber(string.sub(raw, 1, s1 - 1))
+  b = tonumber(string.sub(raw, s1 + 1, s2 - 1))
+  c = tonumber(string.sub(raw, s2 + 1))
+end
 local allowed, granted, remaining, resetMs, retry, left, start = false, 0, 0, 0, 0, -1, ''
+`;
 
-if alg == 1 then
-  local rate = limit / w
+const BRANCHES: Record<AlgorithmName, string> = {
+  'token-bucket': `  local rate = limit / w
   local tokens, last = cap, now
   if raw then tokens, last = a, b end
   local elapsed = 0
@@ -84,12 +95,12 @@ if alg == 1 then
     end
   end
   if now > last then last = now end
-  save(tokens, last, 0, (cap - tokens) / rate)
+  save(key, tokens, last, 0, (cap - tokens) / rate)
   remaining = units(tokens)
   resetMs = ceilms((cap - tokens) / rate)
   if not allowed then retry = math.max(1, ceilms((cost - tokens) / rate)) end
-elseif alg == 2 then
-  local interval = w / limit
+`,
+  gcra: `  local interval = w / limit
   local tol = cap * interval
   local tat = now
   if raw and a > now then tat = a end
@@ -103,16 +114,16 @@ elseif alg == 2 then
       if granted == cost then tat = nxt else tat = tat + granted * interval end
     end
   end
-  if allowed or mode == 'r' then save(tat, 0, 0, tat - now) end
+  if allowed or mode == 'r' then save(key, tat, 0, 0, tat - now) end
   remaining = units((tol - (tat - now)) / interval)
   resetMs = ceilms(tat - now)
   if not allowed then retry = math.max(1, ceilms(nxt - tol - now)) end
-elseif alg == 3 then
-  local count, st = 0, now
+`,
+  'fixed-window': `  local count, st = 0, now
   if raw then count, st = a, b end
   if now >= st + w then count, st = 0, now end
   if mode == 'r' then
-    if ARGV[9] ~= '' and tonumber(ARGV[9]) == st then count = math.max(0, count - cost) end
+    if ws ~= '' and tonumber(ws) == st then count = math.max(0, count - cost) end
   else
     allowed = count + cost <= limit + eps
     if allowed and mode == 'c' then
@@ -121,13 +132,13 @@ elseif alg == 3 then
     end
   end
   left = math.min(w, math.max(0, math.ceil(st + w - now)))
-  if allowed or mode == 'r' then save(count, st, 0, st + w - now) end
+  if allowed or mode == 'r' then save(key, count, st, 0, st + w - now) end
   remaining = units(limit - count)
   if count > 0 then resetMs = left end
   if not allowed then retry = math.max(1, left) end
   start = num(st)
-else
-  local cur, st, prev = 0, math.floor(now / w) * w, 0
+`,
+  'sliding-window': `  local cur, st, prev = 0, math.floor(now / w) * w, 0
   if raw then cur, st, prev = a, b, c end
   if now >= st + w then
     local steps = math.floor((now - st) / w)
@@ -139,7 +150,7 @@ else
   if now > st then into = now - st end
   local est = prev * (w - into) / w + cur
   if mode == 'r' then
-    if ARGV[9] ~= '' and tonumber(ARGV[9]) == st then
+    if ws ~= '' and tonumber(ws) == st then
       local back = math.min(cost, cur)
       cur = cur - back
       est = est - back
@@ -154,7 +165,7 @@ else
   end
   local ttl = 0
   if cur > 0 then ttl = st + 2 * w - now elseif prev > 0 then ttl = st + w - now end
-  if allowed or mode == 'r' then save(cur, st, prev, ttl) end
+  if allowed or mode == 'r' then save(key, cur, st, prev, ttl) end
   remaining = units(limit - est)
   resetMs = math.min(ceilms(ttl), 2 * w)
   if not allowed then
@@ -168,15 +179,27 @@ else
   end
   left = math.max(0, math.ceil(st + w - now))
   start = num(st)
+`,
+};
+
+const EPILOGUE = `if mode == 'r' then allowed = true end
+local n = #out
+out[n + 1] = allowed and 1 or 0
+out[n + 2] = num(granted)
+out[n + 3] = remaining
+out[n + 4] = resetMs
+out[n + 5] = retry
+out[n + 6] = left
+out[n + 7] = start
 end
-if mode == 'r' then allowed = true end
-return { allowed and 1 or 0, num(granted), remaining, resetMs, retry, left, start }
+return out
 `;
 
-/** Algorithm codes of ARGV[1]. */
-export const ALGORITHM_CODES = {
-  'token-bucket': 1,
-  gcra: 2,
-  'fixed-window': 3,
-  'sliding-window': 4,
-} as const;
+/** The script of one limiter: its algorithm's arithmetic with its constants written in. */
+export function rateLimitScript(algorithm: Algorithm): string {
+  // String(number) is the shortest text that parses back to the same double, in JavaScript and in Lua.
+  const prelude = PRELUDE.replace('__LIMIT__', String(algorithm.limit))
+    .replace('__WINDOW_MS__', String(algorithm.windowMs))
+    .replace('__CAPACITY__', String(algorithm.capacity));
+  return prelude + BRANCHES[algorithm.name] + EPILOGUE;
+}

@@ -1,16 +1,16 @@
 // Runs the rate-limit script on Redis: EVALSHA (the script's SHA-1 computed
 // here), falling back to EVAL when the server answers NOSCRIPT (a restart or
-// SCRIPT FLUSH emptied its cache; EVAL caches it again). One round trip per
-// decision in the common case; concurrent calls share the connection, and
-// ioredis' auto-pipelining writes those of one tick together.
+// SCRIPT FLUSH emptied its cache; EVAL caches it again). The decisions asked
+// for in one tick leave together: one script call per batch (per hash slot on
+// a Redis Cluster), decided in order, so a burst costs a few round trips
+// instead of one each.
 import { createHash } from 'node:crypto';
 import type { Algorithm } from './algorithm.js';
+import { clusterSlot } from './clusterSlot.js';
 import type { RedisClientLike } from './options.js';
-import { ALGORITHM_CODES, RATE_LIMIT_SCRIPT } from './redisScript.js';
+import { rateLimitScript } from './redisScript.js';
 
-const SHA = createHash('sha1').update(RATE_LIMIT_SCRIPT).digest('hex');
-
-/** What the script answers, parsed. */
+/** What the script answers for one key, parsed. */
 export interface ScriptReply {
   readonly allowed: boolean;
   /** Units taken (the cost, or more for a lease). */
@@ -26,19 +26,35 @@ export interface ScriptReply {
 
 export type ScriptMode = 'c' | 'p' | 'r';
 
-function parse(raw: unknown): ScriptReply {
-  if (!Array.isArray(raw) || raw.length !== 7) {
+/** Most decisions in one script call: bounds how long one call holds Redis. */
+const MAX_BATCH = 256;
+
+interface Queued {
+  readonly key: string;
+  readonly cost: number;
+  readonly want: number;
+  readonly windowStart: string;
+  readonly resolve: (reply: ScriptReply) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+function parse(raw: unknown, count: number): ScriptReply[] {
+  if (!Array.isArray(raw) || raw.length !== 7 * count) {
     throw new TypeError(`unexpected reply from the rate-limit script: ${JSON.stringify(raw)}`);
   }
-  return {
-    allowed: raw[0] === 1,
-    granted: Number(raw[1]),
-    remaining: Number(raw[2]),
-    resetMs: Number(raw[3]),
-    retryAfterMs: Number(raw[4]),
-    windowLeftMs: Number(raw[5]),
-    windowStart: String(raw[6]),
-  };
+  const out: ScriptReply[] = [];
+  for (let i = 0; i < raw.length; i += 7) {
+    out.push({
+      allowed: raw[i] === 1,
+      granted: Number(raw[i + 1]),
+      remaining: Number(raw[i + 2]),
+      resetMs: Number(raw[i + 3]),
+      retryAfterMs: Number(raw[i + 4]),
+      windowLeftMs: Number(raw[i + 5]),
+      windowStart: String(raw[i + 6]),
+    });
+  }
+  return out;
 }
 
 const isNoScript = (error: unknown): boolean => error instanceof Error && error.message.startsWith('NOSCRIPT');
@@ -46,14 +62,20 @@ const isNoScript = (error: unknown): boolean => error instanceof Error && error.
 export class RedisStore {
   readonly #client: RedisClientLike;
   readonly #prefix: string;
-  readonly #head: (string | number)[];
+  readonly #script: string;
+  readonly #sha: string;
+  /** An ioredis Cluster: batches must not mix hash slots. */
+  readonly #cluster: boolean;
+  #queue: Queued[] = [];
   /** Commands sent (EVALSHA, and EVAL after a NOSCRIPT). */
   roundTrips = 0;
 
   constructor(client: RedisClientLike, prefix: string, algorithm: Algorithm) {
     this.#client = client;
     this.#prefix = prefix;
-    this.#head = [ALGORITHM_CODES[algorithm.name], algorithm.limit, algorithm.windowMs, algorithm.capacity];
+    this.#script = rateLimitScript(algorithm);
+    this.#sha = createHash('sha1').update(this.#script).digest('hex');
+    this.#cluster = (client as { isCluster?: unknown }).isCluster === true;
   }
 
   /** The Redis key of `key`: the hash tag keeps every key of one limited key in one Cluster slot. */
@@ -61,9 +83,16 @@ export class RedisStore {
     return `${this.#prefix}:{${key}}`;
   }
 
+  /** Consumes (takes up to `want` when `cost` fits) in the batch of this tick. */
+  consume(key: string, cost: number, want: number): Promise<ScriptReply> {
+    return new Promise((resolve, reject) => {
+      if (this.#queue.push({ key, cost, want, windowStart: '', resolve, reject }) === 1) queueMicrotask(this.#flush);
+    });
+  }
+
   /**
-   * Runs the script for `key`. `now` pins the time instead of Redis' TIME
-   * (tests only); `windowStart` names the window of a refund.
+   * Runs the script for `key` alone. `now` pins the time instead of Redis'
+   * TIME (tests only); `windowStart` names the window of a refund.
    */
   async run(
     key: string,
@@ -73,15 +102,54 @@ export class RedisStore {
     now = '',
     windowStart = '',
   ): Promise<ScriptReply> {
-    const redisKey = this.redisKey(key);
-    const args = [...this.#head, cost, want, mode, now, windowStart];
+    const [reply] = await this.#send([this.redisKey(key)], [mode, now, cost, want, windowStart]);
+    return reply!;
+  }
+
+  readonly #flush = (): void => {
+    const queue = this.#queue;
+    this.#queue = [];
+    if (!this.#cluster) {
+      for (let i = 0; i < queue.length; i += MAX_BATCH) this.#dispatch(queue.slice(i, i + MAX_BATCH));
+      return;
+    }
+    const bySlot = new Map<number, Queued[]>();
+    for (const q of queue) {
+      const slot = clusterSlot(this.redisKey(q.key));
+      const group = bySlot.get(slot);
+      if (group === undefined) bySlot.set(slot, [q]);
+      else group.push(q);
+    }
+    for (const group of bySlot.values()) {
+      for (let i = 0; i < group.length; i += MAX_BATCH) this.#dispatch(group.slice(i, i + MAX_BATCH));
+    }
+  };
+
+  #dispatch(batch: Queued[]): void {
+    const keys: string[] = [];
+    const args: (string | number)[] = ['c', ''];
+    for (const q of batch) {
+      keys.push(this.redisKey(q.key));
+      args.push(q.cost, q.want, q.windowStart);
+    }
+    this.#send(keys, args).then(
+      (replies) => {
+        for (let i = 0; i < batch.length; i++) batch[i]!.resolve(replies[i]!);
+      },
+      (error: unknown) => {
+        for (const q of batch) q.reject(error);
+      },
+    );
+  }
+
+  async #send(keys: string[], args: (string | number)[]): Promise<ScriptReply[]> {
     this.roundTrips++;
     try {
-      return parse(await this.#client.evalsha(SHA, 1, redisKey, ...args));
+      return parse(await this.#client.evalsha(this.#sha, keys.length, ...keys, ...args), keys.length);
     } catch (error) {
       if (!isNoScript(error)) throw error;
       this.roundTrips++;
-      return parse(await this.#client.eval(RATE_LIMIT_SCRIPT, 1, redisKey, ...args));
+      return parse(await this.#client.eval(this.#script, keys.length, ...keys, ...args), keys.length);
     }
   }
 }

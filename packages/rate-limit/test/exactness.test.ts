@@ -19,8 +19,8 @@ describe.skipIf(r.skip)('exactness across processes', () => {
       const results = await runConsumers([job, job, job, job]);
       expect(results.reduce((sum, x) => sum + x.allowed, 0)).toBe(1000);
       expect(results.every((x) => x.errors === 0)).toBe(true);
-      // One round trip per decision.
-      expect(results.reduce((sum, x) => sum + x.roundTrips, 0)).toBe(20_000);
+      // The calls of one tick share a round trip (batches of up to 256 decisions).
+      expect(results.reduce((sum, x) => sum + x.roundTrips, 0)).toBeLessThanOrEqual(4 * Math.ceil(5000 / 256));
     },
     60_000,
   );
