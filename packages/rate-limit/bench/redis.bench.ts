@@ -1,6 +1,6 @@
-// Redis decisions: ours (one EVALSHA per decision, auto-pipelined) against
-// rate-limiter-flexible's RateLimiterRedis (also one Lua script per decision:
-// SET NX EX, INCRBY, PTTL) on the same Redis, keys and concurrency. Both are exact (atomic on the
+// Redis decisions: ours (one script call per tick's batch of decisions)
+// against rate-limiter-flexible's RateLimiterRedis (one Lua script per
+// decision: SET NX EX, INCRBY, PTTL) on the same Redis, keys and concurrency. Both are exact (atomic on the
 // server); `pnpm --filter @perf/rate-limit exactness` shows it on one key.
 import { randomBytes } from 'node:crypto';
 import { compare, runSuite } from '@perf/bench';
@@ -31,7 +31,7 @@ const leased = new RedisRateLimiter({
   ...quota,
   lease: { tokens: 100, ttlMs: 1000 },
 });
-// The peer with the client its documentation recommends, and with auto-pipelining like ours.
+// The peer with the client its documentation recommends, and with ioredis' auto-pipelining.
 const plainClient = new Redis(url, { enableOfflineQueue: false });
 const pipelinedClient = new Redis(url, { enableOfflineQueue: false, enableAutoPipelining: true });
 const peer = new RateLimiterRedis({ storeClient: plainClient, keyPrefix: `${run}:peer`, points: 1e12, duration: 3600 });

@@ -56,7 +56,7 @@ export type RedisDownPolicy = 'fail-open' | 'fail-closed' | 'insurance';
 /** Options of `RedisRateLimiter` (`@perf/rate-limit/redis`). */
 export interface RedisRateLimiterOptions extends QuotaOptions {
   /**
-   * A Redis URL (the limiter creates its client with auto-pipelining and closes it on
+   * A Redis URL (the limiter creates its client, failing fast while disconnected, and closes it on
    * `close()`), or your own ioredis `Redis`/`Cluster` (left open on `close()`;
    * create it with `enableOfflineQueue: false` so calls fail fast while disconnected).
    */

@@ -89,9 +89,9 @@ export class RedisRateLimiter {
     this.capacity = o.algorithm.capacity;
     if (typeof options.redis === 'string') {
       const client = new Redis(options.redis, {
-        // Calls of one tick leave in one write; a disconnected client fails calls at once
+        // No auto-pipelining: the store already sends the decisions of one tick as one call, and
+        // ioredis' would add an event-loop turn to each. A disconnected client fails calls at once
         // (the policy decides) and never replays them late against the quota.
-        enableAutoPipelining: true,
         enableOfflineQueue: false,
         autoResendUnfulfilledCommands: false,
         maxRetriesPerRequest: 0,

@@ -57,7 +57,7 @@ local function save(key, sa, sb, sc, ttl)
   if ttl <= 0 then
     redis.call('DEL', key)
   else
-    redis.call('SET', key, num(sa) .. ':' .. num(sb) .. ':' .. num(sc), 'PX', math.ceil(ttl) + 1 + slack)
+    redis.call('SET', key, string.format('%.17g:%.17g:%.17g', sa, sb, sc), 'PX', math.ceil(ttl) + 1 + slack)
   end
 end
 local out = {}
