@@ -17,6 +17,8 @@
 // ARGV[3i]     the i-th cost
 // ARGV[3i+1]   want: when the cost fits, take up to this many units (≥ cost; a lease)
 // ARGV[3i+2]   refund only: the window start the units were taken in ("" otherwise)
+// or, when every key has the same cost and want (the common batch), just
+// ARGV[3] cost and ARGV[4] want for all.
 //
 // A refused call changes nothing and writes nothing (the token bucket stores
 // its refill, as the in-memory one does, so both round the same way).
@@ -61,11 +63,15 @@ local function save(key, sa, sb, sc, ttl)
   end
 end
 local out = {}
+local uniform = #ARGV == 4
 for i = 1, #KEYS do
 local key = KEYS[i]
-local cost = tonumber(ARGV[3 * i])
-local want = tonumber(ARGV[3 * i + 1])
-local ws = ARGV[3 * i + 2]
+local cost, want, ws
+if uniform then
+  cost, want, ws = tonumber(ARGV[3]), tonumber(ARGV[4]), ''
+else
+  cost, want, ws = tonumber(ARGV[3 * i]), tonumber(ARGV[3 * i + 1]), ARGV[3 * i + 2]
+end
 local a, b, c
 local raw = redis.call('GET', key)
 if raw then
@@ -183,16 +189,9 @@ const BRANCHES: Record<AlgorithmName, string> = {
 };
 
 const EPILOGUE = `if mode == 'r' then allowed = true end
-local n = #out
-out[n + 1] = allowed and 1 or 0
-out[n + 2] = num(granted)
-out[n + 3] = remaining
-out[n + 4] = resetMs
-out[n + 5] = retry
-out[n + 6] = left
-out[n + 7] = start
+out[i] = string.format('%d,%.17g,%d,%d,%d,%d,%s', allowed and 1 or 0, granted, remaining, resetMs, retry, left, start)
 end
-return out
+return table.concat(out, ';')
 `;
 
 /** The script of one limiter: its algorithm's arithmetic with its constants written in. */

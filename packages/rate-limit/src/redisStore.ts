@@ -39,19 +39,21 @@ interface Queued {
 }
 
 function parse(raw: unknown, count: number): ScriptReply[] {
-  if (!Array.isArray(raw) || raw.length !== 7 * count) {
+  const decisions = typeof raw === 'string' ? raw.split(';') : [];
+  if (decisions.length !== count) {
     throw new TypeError(`unexpected reply from the rate-limit script: ${JSON.stringify(raw)}`);
   }
   const out: ScriptReply[] = [];
-  for (let i = 0; i < raw.length; i += 7) {
+  for (const decision of decisions) {
+    const f = decision.split(',');
     out.push({
-      allowed: raw[i] === 1,
-      granted: Number(raw[i + 1]),
-      remaining: Number(raw[i + 2]),
-      resetMs: Number(raw[i + 3]),
-      retryAfterMs: Number(raw[i + 4]),
-      windowLeftMs: Number(raw[i + 5]),
-      windowStart: String(raw[i + 6]),
+      allowed: f[0] === '1',
+      granted: Number(f[1]),
+      remaining: Number(f[2]),
+      resetMs: Number(f[3]),
+      retryAfterMs: Number(f[4]),
+      windowLeftMs: Number(f[5]),
+      windowStart: f[6] ?? '',
     });
   }
   return out;
@@ -127,11 +129,15 @@ export class RedisStore {
 
   #dispatch(batch: Queued[]): void {
     const keys: string[] = [];
-    const args: (string | number)[] = ['c', ''];
+    const first = batch[0]!;
+    let uniform = true;
     for (const q of batch) {
       keys.push(this.redisKey(q.key));
-      args.push(q.cost, q.want, q.windowStart);
+      if (q.cost !== first.cost || q.want !== first.want) uniform = false;
     }
+    const args: (string | number)[] = ['c', ''];
+    if (uniform) args.push(first.cost, first.want);
+    else for (const q of batch) args.push(q.cost, q.want, q.windowStart);
     this.#send(keys, args).then(
       (replies) => {
         for (let i = 0; i < batch.length; i++) batch[i]!.resolve(replies[i]!);
