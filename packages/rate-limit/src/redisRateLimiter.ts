@@ -158,6 +158,17 @@ export class RedisRateLimiter {
     );
   }
 
+  /**
+   * Resolves once Redis answers and holds this limiter's script (loaded if
+   * it was not); rejects with Redis' error otherwise. For start-up and
+   * readiness checks: `consume()` does not need it.
+   */
+  async ready(): Promise<void> {
+    if (this.#closed) throw new ClosedError(this.name);
+    if (this.#firstConnect !== undefined) await this.#firstConnect;
+    await this.#store.run('perf-rate-limit-ready', 1, 1, 'p');
+  }
+
   stats(): RedisRateLimiterStats {
     return {
       allowed: this.#allowed,

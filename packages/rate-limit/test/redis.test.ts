@@ -1,7 +1,7 @@
 // The Redis limiter against the shared Redis: skewed clocks, start-up, bad
 // input, close() and its lease refund, stats and channels.
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import { redis } from '@perf/testing';
+import { closedPort, redis } from '@perf/testing';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, test } from 'vitest';
 import {
@@ -157,4 +157,20 @@ describe.skipIf(r.skip)('on the shared Redis', () => {
     expect(settled.every((s) => s.status === 'fulfilled' && s.value.source === 'redis')).toBe(true);
     await expect(l.consume('k')).rejects.toMatchObject({ code: 'PERF_RATE_LIMIT_CLOSED' });
   });
+});
+
+describe.skipIf(r.skip)('ready()', () => {
+  test('resolves once Redis answers; the first decision then needs one round trip', async () => {
+    const l = limiter({ limit: 5, windowMs: 1000 });
+    await l.ready();
+    const before = l.stats().roundTrips;
+    expect((await l.consume('k')).source).toBe('redis');
+    expect(l.stats().roundTrips - before).toBe(1);
+  });
+});
+
+test('ready() rejects when Redis cannot be reached', async () => {
+  const l = new RedisRateLimiter({ redis: `redis://127.0.0.1:${await closedPort()}`, limit: 5, windowMs: 1000 });
+  await expect(l.ready()).rejects.toThrow();
+  await l.close();
 });
