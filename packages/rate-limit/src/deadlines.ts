@@ -2,7 +2,6 @@
 // every call gets the same timeout, so deadlines arrive in the order calls
 // start and a FIFO queue is already sorted. The timer is armed only while
 // calls are pending (an idle limiter keeps no timer).
-import { performance } from 'node:perf_hooks';
 
 export interface Deadline {
   /** Set when the call settled (or timed out): the other outcome is then ignored. */
@@ -24,9 +23,27 @@ export class Deadlines {
   /** Starts the clock of one call; `onTimeout` runs if it has not settled within `timeoutMs`. */
   start(onTimeout: () => void): Deadline {
     const deadline: Deadline = { settled: false, at: performance.now() + this.#timeoutMs, onTimeout };
+    // Settled calls at the head need no timer: skip them now (each once), so the queue holds
+    // calls from the oldest unsettled one on, not every call of the last timeoutMs.
+    const queue = this.#queue;
+    let head = this.#head;
+    while (head < queue.length && queue[head]!.settled) head++;
+    if (head === queue.length) {
+      queue.length = 0;
+      head = 0;
+    } else if (head > 1024 && head * 2 > queue.length) {
+      this.#queue = queue.slice(head);
+      head = 0;
+    }
+    this.#head = head;
     this.#queue.push(deadline);
     if (this.#timer === undefined) this.#arm(this.#timeoutMs);
     return deadline;
+  }
+
+  /** Calls held in the queue (for tests). */
+  get size(): number {
+    return this.#queue.length - this.#head;
   }
 
   #arm(delayMs: number): void {

@@ -324,7 +324,15 @@ export class RedisRateLimiter {
     return new Promise((resolve) => {
       started.waiters!.push({ cost, resolve });
       // A microtask later, so the calls of this tick share the round trip.
-      queueMicrotask(() => void this.#refill(key, started));
+      queueMicrotask(() => {
+        this.#refill(key, started).catch((error: unknown) => {
+          // Not expected (the policy decides every failure); never leave a caller hanging.
+          const waiters = started.waiters ?? [];
+          started.waiters = undefined;
+          this.#failed(error, false);
+          for (const w of waiters) w.resolve(this.#fallback(key, w.cost, this.#o.now()));
+        });
+      });
     });
   }
 
