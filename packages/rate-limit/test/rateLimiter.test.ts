@@ -131,6 +131,20 @@ describe('memory', () => {
     },
   );
 
+  test('an early rotation (maxKeys reached) does not make a busy key forgettable before it is idle', () => {
+    let t = 0;
+    const l = new RateLimiter({ algorithm: 'fixed-window', limit: 1, windowMs: 1000, maxKeys: 2, now: () => t });
+    l.consume('a');
+    t = 900;
+    expect(l.consume('b').allowed).toBe(true); // b's window: 900–1900, used up
+    t = 950;
+    l.consume('c'); // over the bound: an early rotation, and a (the oldest) is evicted
+    expect(l.stats().evictions).toBe(1);
+    t = 1000; // the rotation planned before the early one would drop b, idle only 100 ms
+    expect(l.consume('b').allowed).toBe(false);
+    expect(l.stats().evictions).toBe(1);
+  });
+
   test('past maxKeys the least recently used key is forgotten, counted and published', () => {
     const evicted: EvictMessage[] = [];
     const listener = (m: unknown) => evicted.push(m as EvictMessage);
