@@ -1,8 +1,9 @@
 // The Lua script behind every Redis decision: the same arithmetic as the
 // four algorithm classes (a test runs both on one trace and compares), with
 // the time read from Redis (TIME) so instances with skewed clocks agree, and
-// the state kept in one string key per limited key, expiring when it would
-// equal a new key's state.
+// the state kept in one string key per limited key (three doubles packed with
+// Redis' struct library: exact, and no text to format or parse), expiring
+// when it would equal a new key's state.
 //
 // Each limiter runs the script of its algorithm with its limit, window and
 // capacity written in as constants (fewer arguments to send and convert on
@@ -11,7 +12,7 @@
 // One call decides for a batch of keys, in order (the same key twice sees
 // its own first decision): the decisions of one tick share a round trip.
 //
-// KEYS[i]      the state of the i-th decision's key: "a:b:c" (see each algorithm class)
+// KEYS[i]      the state of the i-th decision's key: a, b, c (see each algorithm class)
 // ARGV[1]      mode: "c" consume, "p" peek, "r" refund the cost
 // ARGV[2]      the time in ms to use instead of TIME ("" in production; tests pin it)
 // ARGV[3i]     the i-th cost
@@ -54,12 +55,14 @@ local function units(x)
   return 0
 end
 local function num(x) return string.format('%.17g', x) end
-local function save(key, sa, sb, sc, ttl)
+local function save(key, sa, sb, sc, ttl, keep)
   if mode == 'p' then return end
   if ttl <= 0 then
     redis.call('DEL', key)
+  elseif keep then
+    redis.call('SET', key, struct.pack('<ddd', sa, sb, sc), 'KEEPTTL')
   else
-    redis.call('SET', key, string.format('%.17g:%.17g:%.17g', sa, sb, sc), 'PX', math.ceil(ttl) + 1 + slack)
+    redis.call('SET', key, struct.pack('<ddd', sa, sb, sc), 'PX', math.ceil(ttl) + 1 + slack)
   end
 end
 local out = {}
@@ -74,13 +77,7 @@ else
 end
 local a, b, c
 local raw = redis.call('GET', key)
-if raw then
-  local s1 = string.find(raw, ':', 1, true)
-  local s2 = string.find(raw, ':', s1 + 1, true)
-  a = tonumber(string.sub(raw, 1, s1 - 1))
-  b = tonumber(string.sub(raw, s1 + 1, s2 - 1))
-  c = tonumber(string.sub(raw, s2 + 1))
-end
+if raw then a, b, c = struct.unpack('<ddd', raw) end
 local allowed, granted, remaining, resetMs, retry, left, start = false, 0, 0, 0, 0, -1, ''
 `;
 
@@ -127,7 +124,9 @@ const BRANCHES: Record<AlgorithmName, string> = {
 `,
   'fixed-window': `  local count, st = 0, now
   if raw then count, st = a, b end
-  if now >= st + w then count, st = 0, now end
+  -- Within the same window the key's expiry (the window's end) stays: KEEPTTL saves an expire update.
+  local keep = raw and true or false
+  if now >= st + w then count, st, keep = 0, now, false end
   if mode == 'r' then
     if ws ~= '' and tonumber(ws) == st then count = math.max(0, count - cost) end
   else
@@ -138,7 +137,7 @@ const BRANCHES: Record<AlgorithmName, string> = {
     end
   end
   left = math.min(w, math.max(0, math.ceil(st + w - now)))
-  if allowed or mode == 'r' then save(key, count, st, 0, st + w - now) end
+  if allowed or mode == 'r' then save(key, count, st, 0, st + w - now, keep) end
   remaining = units(limit - count)
   if count > 0 then resetMs = left end
   if not allowed then retry = math.max(1, left) end
@@ -146,7 +145,10 @@ const BRANCHES: Record<AlgorithmName, string> = {
 `,
   'sliding-window': `  local cur, st, prev = 0, math.floor(now / w) * w, 0
   if raw then cur, st, prev = a, b, c end
+  -- The expiry (two windows after the current one starts) stays while the current window has counts.
+  local keep = raw and cur > 0
   if now >= st + w then
+    keep = false
     local steps = math.floor((now - st) / w)
     if steps == 1 then prev = cur else prev = 0 end
     cur = 0
@@ -171,7 +173,7 @@ const BRANCHES: Record<AlgorithmName, string> = {
   end
   local ttl = 0
   if cur > 0 then ttl = st + 2 * w - now elseif prev > 0 then ttl = st + w - now end
-  if allowed or mode == 'r' then save(key, cur, st, prev, ttl) end
+  if allowed or mode == 'r' then save(key, cur, st, prev, ttl, keep and cur > 0) end
   remaining = units(limit - est)
   resetMs = math.min(ceilms(ttl), 2 * w)
   if not allowed then
@@ -189,7 +191,12 @@ const BRANCHES: Record<AlgorithmName, string> = {
 };
 
 const EPILOGUE = `if mode == 'r' then allowed = true end
-out[i] = string.format('%d,%.17g,%d,%d,%d,%d,%s', allowed and 1 or 0, granted, remaining, resetMs, retry, left, start)
+if want == cost and mode == 'c' then
+  -- No lease: what was granted is the cost (or nothing); the window fields serve leases only.
+  out[i] = string.format('%d,%d,%d,%d', allowed and 1 or 0, remaining, resetMs, retry)
+else
+  out[i] = string.format('%d,%d,%d,%d,%.17g,%d,%s', allowed and 1 or 0, remaining, resetMs, retry, granted, left, start)
+end
 end
 return table.concat(out, ';')
 `;

@@ -38,22 +38,24 @@ interface Queued {
   readonly reject: (error: unknown) => void;
 }
 
-function parse(raw: unknown, count: number): ScriptReply[] {
+function parse(raw: unknown, costs: readonly number[]): ScriptReply[] {
   const decisions = typeof raw === 'string' ? raw.split(';') : [];
-  if (decisions.length !== count) {
+  if (decisions.length !== costs.length) {
     throw new TypeError(`unexpected reply from the rate-limit script: ${JSON.stringify(raw)}`);
   }
   const out: ScriptReply[] = [];
-  for (const decision of decisions) {
-    const f = decision.split(',');
+  for (let i = 0; i < decisions.length; i++) {
+    const f = decisions[i]!.split(',');
+    const allowed = f[0] === '1';
+    const long = f.length > 4;
     out.push({
-      allowed: f[0] === '1',
-      granted: Number(f[1]),
-      remaining: Number(f[2]),
-      resetMs: Number(f[3]),
-      retryAfterMs: Number(f[4]),
-      windowLeftMs: Number(f[5]),
-      windowStart: f[6] ?? '',
+      allowed,
+      remaining: Number(f[1]),
+      resetMs: Number(f[2]),
+      retryAfterMs: Number(f[3]),
+      granted: long ? Number(f[4]) : allowed ? costs[i]! : 0,
+      windowLeftMs: long ? Number(f[5]) : -1,
+      windowStart: long ? (f[6] ?? '') : '',
     });
   }
   return out;
@@ -104,7 +106,7 @@ export class RedisStore {
     now = '',
     windowStart = '',
   ): Promise<ScriptReply> {
-    const [reply] = await this.#send([this.redisKey(key)], [mode, now, cost, want, windowStart]);
+    const [reply] = await this.#send([this.redisKey(key)], [cost], [mode, now, cost, want, windowStart]);
     return reply!;
   }
 
@@ -129,16 +131,18 @@ export class RedisStore {
 
   #dispatch(batch: Queued[]): void {
     const keys: string[] = [];
+    const costs: number[] = [];
     const first = batch[0]!;
     let uniform = true;
     for (const q of batch) {
       keys.push(this.redisKey(q.key));
+      costs.push(q.cost);
       if (q.cost !== first.cost || q.want !== first.want) uniform = false;
     }
     const args: (string | number)[] = ['c', ''];
     if (uniform) args.push(first.cost, first.want);
     else for (const q of batch) args.push(q.cost, q.want, q.windowStart);
-    this.#send(keys, args).then(
+    this.#send(keys, costs, args).then(
       (replies) => {
         for (let i = 0; i < batch.length; i++) batch[i]!.resolve(replies[i]!);
       },
@@ -148,14 +152,14 @@ export class RedisStore {
     );
   }
 
-  async #send(keys: string[], args: (string | number)[]): Promise<ScriptReply[]> {
+  async #send(keys: string[], costs: number[], args: (string | number)[]): Promise<ScriptReply[]> {
     this.roundTrips++;
     try {
-      return parse(await this.#client.evalsha(this.#sha, keys.length, ...keys, ...args), keys.length);
+      return parse(await this.#client.evalsha(this.#sha, keys.length, ...keys, ...args), costs);
     } catch (error) {
       if (!isNoScript(error)) throw error;
       this.roundTrips++;
-      return parse(await this.#client.eval(this.#script, keys.length, ...keys, ...args), keys.length);
+      return parse(await this.#client.eval(this.#script, keys.length, ...keys, ...args), costs);
     }
   }
 }

@@ -174,3 +174,25 @@ test('ready() rejects when Redis cannot be reached', async () => {
   await expect(l.ready()).rejects.toThrow();
   await l.close();
 });
+
+describe.skipIf(r.skip)('Redis keys', () => {
+  test('expire when their state would equal a new key’s, and no later', async () => {
+    const client = new Redis(r.url);
+    clients.push(client);
+    const prefix = uniquePrefix();
+    const fixed = limiter({ prefix, algorithm: 'fixed-window', limit: 10, windowMs: 60_000 });
+    await fixed.consume('f');
+    const first = await client.pttl(`${prefix}:{f}`);
+    await fixed.consume('f');
+    const second = await client.pttl(`${prefix}:{f}`);
+    expect(first).toBeGreaterThan(59_000);
+    expect(first).toBeLessThanOrEqual(60_001);
+    expect(second).toBeLessThanOrEqual(first); // the window's end did not move
+    const bucketPrefix = uniquePrefix();
+    const bucket = limiter({ prefix: bucketPrefix, algorithm: 'token-bucket', limit: 10, windowMs: 1000 });
+    await bucket.consume('b', 3); // 3 tokens short: full again in 300 ms
+    const ttl = await client.pttl(`${bucketPrefix}:{b}`);
+    expect(ttl).toBeGreaterThan(250);
+    expect(ttl).toBeLessThanOrEqual(301);
+  });
+});
