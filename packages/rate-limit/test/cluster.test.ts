@@ -41,7 +41,7 @@ describe.skipIf(r.skip)('batches on a Cluster client', () => {
         return client.eval(script, n, ...rest);
       },
     };
-    const l = new RedisRateLimiter({ redis: recording, prefix, limit: 10, windowMs: 60_000 });
+    const l = new RedisRateLimiter({ redis: recording, prefix, limit: 10, windowMs: 60_000, timeoutMs: 5000 });
     const keys = Array.from({ length: 40 }, (_, i) => `user:${i}`);
     const decisions = await Promise.all([...keys, ...keys].map((k) => l.consume(k)));
     expect(decisions.every((d) => d.allowed && d.source === 'redis')).toBe(true);

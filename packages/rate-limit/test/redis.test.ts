@@ -25,7 +25,9 @@ afterAll(async () => {
 });
 
 function limiter(options: Omit<RedisRateLimiterOptions, 'redis'> & { redis?: RedisRateLimiterOptions['redis'] }) {
-  const l = new RedisRateLimiter({ redis: r.url, prefix: uniquePrefix(), ...options });
+  // A generous timeout unless a test sets one: these tests are about Redis' answers, and a loaded
+  // machine must not turn one into a policy decision.
+  const l = new RedisRateLimiter({ redis: r.url, prefix: uniquePrefix(), timeoutMs: 5000, ...options });
   opened.push(l);
   return l;
 }
@@ -63,7 +65,8 @@ describe.skipIf(r.skip)('on the shared Redis', () => {
   });
 
   test('a call right after construction waits for the connection instead of failing', async () => {
-    const l = limiter({ limit: 5, windowMs: 1000, onRedisDown: 'fail-closed' });
+    // A generous timeout: this is about not failing fast before the connection, not about timing.
+    const l = limiter({ limit: 5, windowMs: 1000, onRedisDown: 'fail-closed', timeoutMs: 5000 });
     const d = await l.consume('k');
     expect(d).toMatchObject({ allowed: true, remaining: 4, source: 'redis' });
     expect(l.stats()).toMatchObject({ errors: 0, breaker: 'closed' });
@@ -194,5 +197,27 @@ describe.skipIf(r.skip)('Redis keys', () => {
     const ttl = await client.pttl(`${bucketPrefix}:{b}`);
     expect(ttl).toBeGreaterThan(250);
     expect(ttl).toBeLessThanOrEqual(301);
+  });
+});
+
+describe.skipIf(r.skip)('a key under the prefix that holds something else', () => {
+  test('fails the script: counted as an error and published, the policy decides', async () => {
+    const client = new Redis(r.url);
+    clients.push(client);
+    const prefix = uniquePrefix();
+    await client.set(`${prefix}:{k}`, 'not a rate-limit state');
+    const errors: unknown[] = [];
+    const listener = (m: unknown) => errors.push(m);
+    subscribe('perf:rate-limit:store-error', listener);
+    try {
+      const l = limiter({ name: 'foreign', prefix, limit: 5, windowMs: 1000, onRedisDown: 'fail-closed' });
+      const d = await l.consume('k');
+      expect(d).toMatchObject({ allowed: false, source: 'fail-closed' });
+      expect(l.stats()).toMatchObject({ errors: 1, failClosed: 1 });
+      expect(errors).toEqual([{ name: 'foreign', error: expect.any(Error) }]);
+      expect((await l.consume('other')).source).toBe('redis'); // other keys are unaffected
+    } finally {
+      unsubscribe('perf:rate-limit:store-error', listener);
+    }
   });
 });
