@@ -27,7 +27,7 @@ export interface QuotaOptions {
   readonly burst?: number;
   /** Name carried in diagnostics_channel messages and in the `RateLimit-Policy` header. Default `'default'`. */
   readonly name?: string;
-  /** Clock in ms, for tests. Default: `Date.now()` read at most once per millisecond. */
+  /** Clock in ms, for tests. Default: `Date.now()` (the in-memory limiter reads it at most once per millisecond). */
   readonly now?: () => number;
 }
 
@@ -114,8 +114,8 @@ function positiveInteger(option: string, value: unknown, min = 1): number {
   return value;
 }
 
-function nowOption(now: unknown): () => number {
-  if (now === undefined) return coarseNow;
+function nowOption(now: unknown, fallback: () => number): () => number {
+  if (now === undefined) return fallback;
   if (typeof now !== 'function') throw new InvalidOptionError('now', 'a function returning ms', now);
   return now as () => number;
 }
@@ -161,7 +161,8 @@ export function resolveLimiterOptions(o: RateLimiterOptions): ResolvedLimiterOpt
   return {
     algorithm,
     name: nameOption(o.name),
-    now: nowOption(o.now),
+    // A hot in-memory decision costs about what Date.now() does: read it at most once per ms.
+    now: nowOption(o.now, coarseNow),
     maxKeys: o.maxKeys === undefined ? 1_000_000 : positiveInteger('maxKeys', o.maxKeys),
   };
 }
@@ -213,7 +214,9 @@ export function resolveRedisOptions(o: RedisRateLimiterOptions): ResolvedRedisOp
   return {
     algorithm,
     name: nameOption(o.name),
-    now: nowOption(o.now),
+    // Not the coarse clock: its 1 ms timer costs a Redis decision more (about 20 µs one call
+    // at a time, measured) than Date.now() does, and the decision is Redis' time anyway.
+    now: nowOption(o.now, Date.now),
     prefix,
     timeoutMs: o.timeoutMs === undefined ? 100 : positiveFinite('timeoutMs', o.timeoutMs),
     onRedisDown,
