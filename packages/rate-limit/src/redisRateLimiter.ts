@@ -37,7 +37,7 @@ export interface RedisRateLimiterStats {
   readonly failOpen: number;
   readonly failClosed: number;
   readonly insurance: number;
-  /** Redis calls waiting for an answer now. */
+  /** Decisions waiting for Redis now (each settles within `timeoutMs`). */
   readonly inFlight: number;
   /** The breaker in front of Redis. */
   readonly breaker: BreakerState;
@@ -186,9 +186,10 @@ export class RedisRateLimiter {
   }
 
   /**
-   * Stops deciding: waits for the Redis calls in flight (each bounded by
-   * `timeoutMs`), gives unspent leased units back to Redis (best effort,
-   * bounded by `timeoutMs`), and closes the client if the limiter created it.
+   * Stops deciding: waits for the decisions in flight (each settles within
+   * `timeoutMs`, by Redis or by the policy), gives unspent leased units back
+   * to Redis (best effort, bounded by `timeoutMs`), and closes the client if
+   * the limiter created it.
    */
   async close(): Promise<void> {
     if (this.#closed) return;
@@ -196,9 +197,8 @@ export class RedisRateLimiter {
     if (this.#inFlight > 0) await new Promise<void>((resolve) => (this.#drained = resolve));
     if (this.#leases !== undefined) await this.#refundLeases(this.#leases);
     this.#deadlines.stop();
-    if (this.#ownClient !== undefined) {
-      await this.#ownClient.quit().catch(() => this.#ownClient?.disconnect());
-    }
+    // Every decision is settled: nothing is left to wait for (QUIT would wait for a paused Redis).
+    this.#ownClient?.disconnect();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -208,25 +208,28 @@ export class RedisRateLimiter {
   /** One script call bounded by timeoutMs; `undefined` when it failed or timed out (counted, published, fed to the breaker). */
   #call(key: string, cost: number, want: number): Promise<ScriptReply | undefined> {
     return new Promise((resolve) => {
+      // `inFlight` counts decisions waiting, not Redis calls: a paused Redis may never answer,
+      // and close() must not wait for it longer than timeoutMs.
+      this.#inFlight++;
       const deadline = this.#deadlines.start(() => {
+        this.#settled();
         this.#failed(new StoreTimeoutError(this.#o.timeoutMs), true);
         resolve(undefined);
       });
-      this.#inFlight++;
       const run = () => this.#store.consume(key, cost, want);
       const sent = this.#firstConnect === undefined ? run() : this.#firstConnect.then(run);
       sent.then(
         (reply) => {
-          this.#settled();
           if (deadline.settled) return this.#late(key, reply);
           deadline.settled = true;
+          this.#settled();
           this.#breaker.success();
           resolve(reply);
         },
         (error: unknown) => {
-          this.#settled();
           if (deadline.settled) return;
           deadline.settled = true;
+          this.#settled();
           this.#failed(error, false);
           resolve(undefined);
         },

@@ -126,3 +126,23 @@ describe.skipIf(r.skip)('a private redis-server', () => {
     expect(l.stats().errors).toBe(0);
   });
 });
+
+describe.skipIf(r.skip)('close() against a paused Redis', () => {
+  test('returns within timeoutMs: it waits for the decisions, not for Redis', async () => {
+    const l = new RedisRateLimiter({
+      redis: server.url,
+      prefix: 'close-paused',
+      limit: 10,
+      windowMs: 1000,
+      timeoutMs: 100,
+    });
+    expect((await l.consume('k')).source).toBe('redis');
+    server.pause();
+    const pending = l.consume('k');
+    const start = performance.now();
+    await l.close();
+    expect(performance.now() - start).toBeLessThan(100 + 150);
+    expect((await pending).source).toBe('insurance');
+    expect(l.stats().inFlight).toBe(0);
+  });
+});
