@@ -364,7 +364,8 @@ export class RedisRateLimiter {
   async #refill(key: string, lease: Lease): Promise<void> {
     const waiters = lease.waiters!;
     const now = this.#o.now();
-    if (!this.#breaker.allow(now)) {
+    // Closed while these calls waited for an earlier round trip: the policy decides the rest.
+    if (this.#closed || !this.#breaker.allow(now)) {
       lease.waiters = undefined;
       for (const w of waiters) w.resolve(this.#fallback(key, w.cost, now));
       return;
