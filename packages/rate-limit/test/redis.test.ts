@@ -221,3 +221,31 @@ describe.skipIf(r.skip)('a key under the prefix that holds something else', () =
     }
   });
 });
+
+describe.skipIf(r.skip)('a lease’s lifetime (the local clock, injected)', () => {
+  test('leased units are not spent after ttlMs', async () => {
+    let t = 1_000_000;
+    const l = limiter({ limit: 100, windowMs: 60_000, lease: { tokens: 10, ttlMs: 200 }, now: () => t });
+    expect((await l.consume('k')).source).toBe('redis'); // took 10, spent 1
+    t += 199;
+    expect((await l.consume('k')).source).toBe('lease');
+    t += 1; // 200 ms after the round trip was sent
+    expect((await l.consume('k')).source).toBe('redis');
+  });
+
+  test('a fixed window’s leased units are not spent after the window ends, however long ttlMs is', async () => {
+    let t = 1_000_000;
+    const l = limiter({
+      algorithm: 'fixed-window',
+      limit: 10,
+      windowMs: 1000,
+      lease: { tokens: 10, ttlMs: 60_000 },
+      now: () => t,
+    });
+    expect((await l.consume('k')).source).toBe('redis');
+    t += 900;
+    expect((await l.consume('k')).source).toBe('lease');
+    t += 100; // the window (at most 1000 ms left when Redis answered) is over
+    expect((await l.consume('k')).source).not.toBe('lease');
+  });
+});
