@@ -100,6 +100,18 @@ describe('fixed window', () => {
   });
 });
 
+describe.each(['fixed-window', 'sliding-window', 'gcra'] as const)('%s, clock stepping back', (algorithm) => {
+  test('a clock that steps back allows nothing more', () => {
+    const { l, clock } = limiter(algorithm, 3, 1000);
+    for (let i = 0; i < 3; i++) expect(l.consume('k').allowed).toBe(true);
+    clock.t -= 60_000;
+    expect(l.consume('k').allowed).toBe(false);
+    const refused = l.consume('k');
+    expect(refused.retryAfterMs).toBeGreaterThan(0);
+    expect(refused.retryAfterMs).toBeLessThanOrEqual(62_000);
+  });
+});
+
 describe('sliding window', () => {
   test('weights the previous window by its overlap', () => {
     const { l, clock } = limiter('sliding-window', 10, 1000);
