@@ -7,7 +7,7 @@ export default defineConfig({
     exclude: ['**/node_modules/**', '**/dist/**'],
     typecheck: {
       enabled: true,
-      include: ['{packages,apps}/*/test/**/*.test-d.ts'],
+      include: ['{packages,apps,tools}/*/test/**/*.test-d.ts'],
       tsconfig: './tsconfig.json',
     },
     testTimeout: 30_000,

@@ -5,21 +5,24 @@
 // script checks the same preconditions and fails fast with one line saying what
 // to do.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { describeRelease, plannedReleases, releaseBlockers } from './release.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const MIN_NODE = 20;
 
 function fail(line) {
   console.error(`perf: ${line}`);
   process.exit(1);
 }
 
-const major = Number(process.versions.node.split('.')[0]);
-if (major < MIN_NODE) {
-  fail(`Node ${process.versions.node} is too old: install Node ${MIN_NODE} or newer and run the command again.`);
+// The packages' own floor (their `engines`): the first Node 20 and 22 releases
+// whose require() loads an ES module, which the ESM-only packages rely on.
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 20 || (major === 20 && minor < 19) || major === 21 || (major === 22 && minor < 12)) {
+  fail(`Node ${process.versions.node} is too old: install Node 20.19+, 22.12+ or newer and run the command again.`);
 }
 
 const pinned = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).packageManager; // "pnpm@X"
@@ -102,6 +105,45 @@ function ensureChromium() {
     );
 }
 
+/** What `npm test` runs once installed, and `pnpm release` before it publishes. */
+function checkEverything(vitestArgs = []) {
+  turbo('build', 'typecheck');
+  run('tsc', ['-p', 'scripts/tsconfig.json']); // the root scripts' own tests belong to no package
+  run('biome', ['check', '.']);
+  run('node', ['scripts/check-packages.mjs']);
+  ensureChromium();
+  run('vitest', ['run', ...vitestArgs]); // includes tools/consumer: the packed packages used outside the workspace
+}
+
+/**
+ * The dry run packs exactly what a release of HEAD would publish: in a
+ * throwaway worktree of HEAD the pending changesets are applied, the packages
+ * built and `pnpm publish --dry-run` lists each tarball.
+ */
+function releaseDryRun() {
+  console.log('perf: the pending changesets would release:');
+  for (const line of describeRelease(plannedReleases(root, env))) console.log(`  ${line}`);
+  const dir = join(mkdtempSync(join(tmpdir(), 'perf-release-dry-')), 'repo');
+  run('git', ['worktree', 'add', '--detach', '--quiet', dir, 'HEAD']);
+  let status = 1;
+  try {
+    const steps = [
+      ['pnpm', ['install', '--frozen-lockfile', '--prefer-offline', '--silent']],
+      ['changeset', ['version']],
+      ['turbo', ['run', 'build', '--output-logs=errors-only']],
+      ['pnpm', ['-r', '--filter', './packages/*', 'publish', '--dry-run', '--no-git-checks', '--access', 'public']],
+    ];
+    for (const [cmd, args] of steps) {
+      status = runStatus(cmd, args, { cwd: dir });
+      if (status !== 0) break;
+    }
+  } finally {
+    runStatus('git', ['worktree', 'remove', '--force', dir]);
+  }
+  for (const blocker of releaseBlockers(root, env)) console.log(`perf: before \`pnpm release\`: ${blocker}`);
+  process.exit(status);
+}
+
 /** `npm start -- --serve [--port N]`: those flags go to the report, the rest to the benchmarks. */
 function splitServeArgs(args) {
   const bench = [];
@@ -127,12 +169,7 @@ const tasks = {
   },
   test: () => {
     install();
-    turbo('build', 'typecheck');
-    run('tsc', ['-p', 'scripts/tsconfig.json']); // the root scripts' own tests belong to no package
-    run('biome', ['check', '.']);
-    run('node', ['scripts/check-packages.mjs']);
-    ensureChromium();
-    run('vitest', ['run', ...process.argv.slice(3)]);
+    checkEverything(process.argv.slice(3));
   },
   build: () => {
     requireInstalled();
@@ -177,8 +214,21 @@ const tasks = {
   },
   'release:dry': () => {
     requireInstalled();
-    turbo('build');
-    run('pnpm', ['-r', '--filter', './packages/*', 'publish', '--dry-run', '--no-git-checks']);
+    releaseDryRun();
+  },
+  // Publishes a clean, versioned checkout after every check passed, with npm
+  // provenance (from a CI with an OIDC token, e.g. GitHub Actions with `id-token: write`).
+  release: () => {
+    requireInstalled();
+    const blockers = releaseBlockers(root, env);
+    if (blockers.length > 0) {
+      for (const blocker of blockers) console.error(`perf: refusing to release: ${blocker}`);
+      process.exit(1);
+    }
+    checkEverything();
+    run('pnpm', ['-r', '--filter', './packages/*', 'publish', '--access', 'public', '--provenance']);
+    run('changeset', ['tag']);
+    console.log('perf: published; push the new tags with `git push --follow-tags`');
   },
 };
 

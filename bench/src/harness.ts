@@ -103,5 +103,6 @@ export async function runSuite(file: string, filter = process.env.PERF_BENCH_GRE
   return result;
 }
 
-export { seededRandom } from './random.js';
+// One seeded PRNG for the tests and the benches' generated inputs.
+export { seededRandom } from '@perf/testing/random';
 export type { CaseResult, Comparison, Goal, MemoryStats, SampleStats, SuiteResult } from './results.js';

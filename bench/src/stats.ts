@@ -1,7 +1,7 @@
 // The statistics behind `bench:compare` and the dashboard: medians with
 // bootstrap confidence intervals, and the Mann–Whitney U rank test (no
 // assumption of normality: benchmark timings are skewed and heavy-tailed).
-import { seededRandom } from './random.js';
+import { seededRandom } from '@perf/testing/random';
 
 /** A point estimate with its confidence interval. */
 export interface Interval {

@@ -3,7 +3,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { seededRandom } from '../src/random.js';
+import { seededRandom } from '@perf/testing';
 import type { CaseResult, Environment, Goal, RunResult } from '../src/results.js';
 import { quantileSorted } from '../src/stats.js';
 

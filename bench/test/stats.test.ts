@@ -1,5 +1,5 @@
+import { seededRandom } from '@perf/testing';
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../src/random.js';
 import { bootstrapMedian, bootstrapRatio, erfc, mannWhitneyU, median, quantileSorted } from '../src/stats.js';
 
 describe('Mann–Whitney U', () => {

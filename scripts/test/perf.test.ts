@@ -11,7 +11,7 @@ it('a root script run before install fails fast with one line saying what to do'
   const dir = mkdtempSync(join(tmpdir(), 'perf-noinstall-'));
   try {
     mkdirSync(join(dir, 'scripts'));
-    copyFileSync(join(root, 'scripts/perf.mjs'), join(dir, 'scripts/perf.mjs'));
+    for (const f of ['perf.mjs', 'release.mjs']) copyFileSync(join(root, 'scripts', f), join(dir, 'scripts', f));
     copyFileSync(join(root, 'package.json'), join(dir, 'package.json'));
     for (const task of ['build', 'typecheck', 'lint', 'bench']) {
       const r = spawnSync(process.execPath, ['scripts/perf.mjs', task], { cwd: dir, encoding: 'utf8' });
@@ -24,28 +24,31 @@ it('a root script run before install fails fast with one line saying what to do'
   }
 });
 
-it('on Node < 20 every root script fails fast with one line (simulated: process.versions reports 18, since Node 18 itself is not installed here)', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'perf-oldnode-'));
-  try {
-    const preload = join(dir, 'old-node.mjs');
-    writeFileSync(
-      preload,
-      "Object.defineProperty(process, 'versions', { value: { ...process.versions, node: '18.19.0' } });\n",
-    );
-    for (const task of ['test', 'start', 'build']) {
-      const r = spawnSync(
-        process.execPath,
-        ['--import', pathToFileURL(preload).href, join(root, 'scripts/perf.mjs'), task],
-        {
-          encoding: 'utf8',
-        },
+it.each(['18.19.0', '20.18.3', '22.11.0'])(
+  'on Node %s (below ^20.19 || >=22.12) every root script fails fast with one line (simulated: process.versions reports it, since that Node is not installed here)',
+  (version) => {
+    const dir = mkdtempSync(join(tmpdir(), 'perf-oldnode-'));
+    try {
+      const preload = join(dir, 'old-node.mjs');
+      writeFileSync(
+        preload,
+        `Object.defineProperty(process, 'versions', { value: { ...process.versions, node: '${version}' } });\n`,
       );
-      expect(r.status).toBe(1);
-      expect(r.stderr.trim().split('\n')).toEqual([
-        'perf: Node 18.19.0 is too old: install Node 20 or newer and run the command again.',
-      ]);
+      for (const task of ['test', 'start', 'build']) {
+        const r = spawnSync(
+          process.execPath,
+          ['--import', pathToFileURL(preload).href, join(root, 'scripts/perf.mjs'), task],
+          {
+            encoding: 'utf8',
+          },
+        );
+        expect(r.status).toBe(1);
+        expect(r.stderr.trim().split('\n')).toEqual([
+          `perf: Node ${version} is too old: install Node 20.19+, 22.12+ or newer and run the command again.`,
+        ]);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  },
+);

@@ -2,10 +2,10 @@
 // pushes onto a plain array (the floor of any in-memory queue). Per-add cost
 // = median / 1000; it includes cutting the batch and settling it.
 import { compare, runSuite } from '@perf/bench';
-import { createBatchWriter } from '../src/index.js';
+import { BatchWriter } from '../src/index.js';
 
 const N = 1000;
-const writer = createBatchWriter<number>({
+const writer = new BatchWriter<number>({
   flush: async () => undefined,
   maxBatchSize: N,
   maxQueued: 10 * N,

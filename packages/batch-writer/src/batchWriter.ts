@@ -2,32 +2,33 @@
 // size, bytes or age, flushed with bounded concurrency (per-key ordered when
 // keyOf is given), retried with backoff, bisected to isolate bad items, and
 // drained on close. Every accepted item ends in exactly one of: written,
-// dead-lettered, or handed back by close().
+// dead-lettered, or handed back by close(). While it holds any, it keeps the
+// process alive; idle, it never does.
 import { backoffDelay } from './backoff.js';
-import { deadLetterChannel, flushChannel, rejectChannel, retryChannel, splitChannel } from './channels.js';
+import { channels } from './channels.js';
+import { ChunkedQueue } from './chunkedQueue.js';
 import {
   InvalidOptionError,
   ItemFailedError,
   ItemUnsentError,
   QueueFullError,
   RetriesExhaustedError,
+  WaitQueueFullError,
   WriterClosedError,
 } from './errors.js';
-import { type ResolvedOptions, resolveOptions } from './options.js';
+import { KeepAlive } from './keepAlive.js';
+import { type BatchWriterOptions, type CloseOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import { type Segment, Spool } from './spool.js';
-import type {
-  BatchWriterOptions,
-  BatchWriterStats,
-  CloseOptions,
-  CloseResult,
-  ErrorVerdict,
-  FlushFn,
-  FlushResult,
-} from './types.js';
+import type { BatchWriterStats, CloseResult, ErrorVerdict, FlushFn, FlushResult } from './types.js';
 
 interface Waiter {
   resolve(): void;
   reject(error: unknown): void;
+}
+
+/** A write() waiting for space: its item and its promise's settlers, in one object. */
+interface WaitingWrite<T> extends Waiter {
+  readonly item: T;
 }
 
 interface Entry<T> {
@@ -52,13 +53,18 @@ interface Failure<T> {
   readonly error: unknown;
 }
 
+/**
+ * Accepts items one by one and writes them in batches through `flush`. Every accepted item ends in exactly one
+ * of: written, dead-lettered, or handed back by `close({ timeoutMs })`.
+ */
 export class BatchWriter<T> implements AsyncDisposable {
   readonly #o: ResolvedOptions<T>;
   readonly #spool: Spool<T> | undefined;
   #queue: Entry<T>[] = [];
   #queuedBytes = 0;
-  /** Accepted and not yet settled: queued plus in flight. Bounded by maxQueued. */
+  /** Accepted and not yet settled: queued plus in flight. Bounded by maxQueued. Non-zero: the process is kept alive. */
   #pending = 0;
+  readonly #keepAlive = new KeepAlive();
   #seq = 0;
   /** Entries up to this sequence number are due now (timer fired or flush() called). */
   #dueSeq = 0;
@@ -67,7 +73,8 @@ export class BatchWriter<T> implements AsyncDisposable {
   readonly #inFlight = new Set<Entry<T>[]>();
   /** Keys held by batches in flight, with how many batches hold each. */
   readonly #lockedKeys = new Map<unknown, number>();
-  readonly #spaceWaiters: Array<{ item: T; waiter: Waiter }> = [];
+  /** write() calls waiting for space, oldest first; at most maxWaiting. */
+  readonly #spaceWaiters = new ChunkedQueue<WaitingWrite<T>>();
   #flushWaiters: FlushWaiter[] = [];
   readonly #sleeps = new Set<() => void>();
   #closed = false;
@@ -82,10 +89,11 @@ export class BatchWriter<T> implements AsyncDisposable {
   #rejected = 0;
   #replayed = 0;
 
+  /** Throws `InvalidOptionError` for invalid options and `SpoolError` if the spool cannot be replayed. */
   constructor(options: BatchWriterOptions<T>) {
     this.#o = resolveOptions(options);
-    if (options.spool !== undefined) {
-      this.#spool = new Spool(options.spool);
+    if (this.#o.spool !== undefined) {
+      this.#spool = new Spool(this.#o.spool);
       // Items a previous run accepted but did not settle: they were
       // acknowledged, so they are taken whatever maxQueued says.
       for (const { item, segment } of this.#spool.open()) {
@@ -105,11 +113,10 @@ export class BatchWriter<T> implements AsyncDisposable {
    * Throws `WriterClosedError` after `close()`.
    */
   add(item: T): boolean {
-    if (this.#closed) throw new WriterClosedError();
+    if (this.#closed) throw new WriterClosedError(this.#o.name);
     if (this.#pending >= this.#o.maxQueued || this.#spaceWaiters.length > 0) {
-      this.#rejected++;
-      if (rejectChannel.hasSubscribers) rejectChannel.publish({ maxQueued: this.#o.maxQueued });
-      if (this.#o.throwWhenFull) throw new QueueFullError(this.#o.maxQueued);
+      this.#reject('add');
+      if (this.#o.throwWhenFull) throw new QueueFullError(this.#o.name, this.#o.maxQueued);
       return false;
     }
     this.#enqueue(item, undefined);
@@ -119,18 +126,19 @@ export class BatchWriter<T> implements AsyncDisposable {
   /**
    * Accepts an item, waiting for space when the queue is full, and settles with this item's own outcome:
    * resolves once it is written; rejects with `ItemFailedError` if it was dead-lettered, `ItemUnsentError`
-   * if `close()` timed out before writing it, `WriterClosedError` if the writer closed before accepting it.
+   * if `close()` timed out before writing it, `WriterClosedError` if the writer closed before accepting it,
+   * `WaitQueueFullError` (at once, not accepted) if `maxWaiting` calls already wait for space.
    */
   write(item: T): Promise<void> {
-    if (this.#closed) return Promise.reject(new WriterClosedError());
-    return new Promise<void>((resolve, reject) => {
-      const waiter: Waiter = { resolve, reject };
-      if (this.#pending >= this.#o.maxQueued || this.#spaceWaiters.length > 0) {
-        this.#spaceWaiters.push({ item, waiter });
-        return;
-      }
-      this.#enqueue(item, waiter);
-    });
+    if (this.#closed) return Promise.reject(new WriterClosedError(this.#o.name));
+    if (this.#pending < this.#o.maxQueued && this.#spaceWaiters.length === 0) {
+      return new Promise<void>((resolve, reject) => this.#enqueue(item, { resolve, reject }));
+    }
+    if (this.#spaceWaiters.length >= this.#o.maxWaiting) {
+      this.#reject('write');
+      return Promise.reject(new WaitQueueFullError(this.#o.name, this.#o.maxWaiting));
+    }
+    return new Promise<void>((resolve, reject) => this.#spaceWaiters.push({ item, resolve, reject }));
   }
 
   /** Flushes everything accepted so far; resolves once each of those items is written or dead-lettered. */
@@ -177,6 +185,7 @@ export class BatchWriter<T> implements AsyncDisposable {
       }
     }
     return {
+      name: this.#o.name,
       queued: this.#queue.length,
       inFlight,
       // A batch leaves the set just after its items settle: count it only while it holds some.
@@ -195,6 +204,14 @@ export class BatchWriter<T> implements AsyncDisposable {
 
   // --- accepting -------------------------------------------------------------
 
+  #reject(method: 'add' | 'write'): void {
+    this.#rejected++;
+    if (channels.reject.hasSubscribers) {
+      const { name, maxQueued, maxWaiting } = this.#o;
+      channels.reject.publish({ name, method, maxQueued, maxWaiting });
+    }
+  }
+
   #enqueue(item: T, waiter: Waiter | undefined): void {
     // sizeOf/keyOf first, then the spool append: if any throws, nothing was accepted (nor spooled).
     const size = this.#sizeOf(item);
@@ -209,7 +226,7 @@ export class BatchWriter<T> implements AsyncDisposable {
     const o = this.#o;
     this.#queue.push({ item, seq: ++this.#seq, at: o.now(), size, key, waiter, segment });
     this.#queuedBytes += size;
-    this.#pending++;
+    if (this.#pending++ === 0) this.#keepAlive.hold();
   }
 
   /** The item's `sizeOf`: a NaN or negative size would break the byte count of every later batch. */
@@ -217,10 +234,7 @@ export class BatchWriter<T> implements AsyncDisposable {
     if (this.#o.sizeOf === undefined) return 0;
     const size = this.#o.sizeOf(item);
     if (typeof size !== 'number' || !(size >= 0 && size < Number.POSITIVE_INFINITY)) {
-      throw new InvalidOptionError(
-        'sizeOf',
-        `returned ${String(size)} for an item; it must return a finite number ≥ 0`,
-      );
+      throw new InvalidOptionError('sizeOf(item)', 'a finite number ≥ 0', size);
     }
     return size;
   }
@@ -231,9 +245,9 @@ export class BatchWriter<T> implements AsyncDisposable {
 
   #admitWaiters(): void {
     while (this.#spaceWaiters.length > 0 && this.#pending < this.#o.maxQueued && !this.#closed) {
-      const { item, waiter } = this.#spaceWaiters.shift()!;
+      const waiter = this.#spaceWaiters.shift()!;
       try {
-        this.#enqueue(item, waiter);
+        this.#enqueue(waiter.item, waiter);
       } catch (error) {
         waiter.reject(error);
       }
@@ -244,7 +258,7 @@ export class BatchWriter<T> implements AsyncDisposable {
 
   #armTimer(delayMs: number): void {
     this.#timer = setTimeout(this.#onTimer, delayMs);
-    this.#timer.unref?.();
+    this.#timer.unref?.(); // the items it waits for hold #keepAlive; the timer itself never holds the process
   }
 
   readonly #onTimer = (): void => {
@@ -367,7 +381,7 @@ export class BatchWriter<T> implements AsyncDisposable {
       const verdict = this.#verdict(error);
       if (verdict === 'retry') {
         if (attempt >= this.#o.backoff.retries) {
-          const exhausted = new RetriesExhaustedError(attempt + 1, error);
+          const exhausted = new RetriesExhaustedError(this.#o.name, attempt + 1, error);
           return this.#deadLetter(entries.map((entry) => ({ entry, error: exhausted })));
         }
         attempt++;
@@ -376,7 +390,7 @@ export class BatchWriter<T> implements AsyncDisposable {
       }
       if (verdict === 'split' && entries.length > 1) {
         this.#splits++;
-        if (splitChannel.hasSubscribers) splitChannel.publish({ size: entries.length, error });
+        if (channels.split.hasSubscribers) channels.split.publish({ name: this.#o.name, size: entries.length, error });
         // One half after the other, so that items of one key stay in order.
         const middle = entries.length >>> 1;
         await this.#deliver(entries.slice(0, middle), 0);
@@ -423,7 +437,7 @@ export class BatchWriter<T> implements AsyncDisposable {
     if (dead.length > 0) await this.#deadLetter(dead);
     if (retry.length === 0) return;
     if (attempt >= this.#o.backoff.retries) {
-      const exhausted = new RetriesExhaustedError(attempt + 1, retryError);
+      const exhausted = new RetriesExhaustedError(this.#o.name, attempt + 1, retryError);
       return this.#deadLetter(retry.map((entry) => ({ entry, error: exhausted })));
     }
     if (!(await this.#sleepBeforeRetry(retry.length, attempt + 1, retryError))) return this.#handBack(retry);
@@ -442,7 +456,7 @@ export class BatchWriter<T> implements AsyncDisposable {
   #sleepBeforeRetry(size: number, attempt: number, error: unknown): Promise<boolean> {
     const delayMs = backoffDelay(this.#o.backoff, attempt, this.#o.random);
     this.#retries++;
-    if (retryChannel.hasSubscribers) retryChannel.publish({ size, attempt, delayMs, error });
+    if (channels.retry.hasSubscribers) channels.retry.publish({ name: this.#o.name, size, attempt, delayMs, error });
     return new Promise<boolean>((resolve) => {
       if (this.#abandoned) return resolve(false);
       const wake = (): void => {
@@ -454,7 +468,7 @@ export class BatchWriter<T> implements AsyncDisposable {
         this.#sleeps.delete(wake);
         resolve(!this.#abandoned);
       }, delayMs);
-      timer.unref?.();
+      timer.unref?.(); // as #armTimer's: the items waiting to retry hold #keepAlive
       this.#sleeps.add(wake);
     });
   }
@@ -468,8 +482,9 @@ export class BatchWriter<T> implements AsyncDisposable {
       entry.waiter?.resolve();
     }
     this.#flushed += entries.length;
-    if (flushChannel.hasSubscribers) {
-      flushChannel.publish({ size: entries.length, attempt, durationMs: this.#o.now() - started });
+    if (channels.flush.hasSubscribers) {
+      const { name, now } = this.#o;
+      channels.flush.publish({ name, size: entries.length, attempt, durationMs: now() - started });
     }
     this.#admitWaiters();
   }
@@ -477,20 +492,22 @@ export class BatchWriter<T> implements AsyncDisposable {
   async #deadLetter(failures: Failure<T>[]): Promise<void> {
     this.#deadLettered += failures.length;
     const first = failures[0]?.error;
-    if (deadLetterChannel.hasSubscribers) deadLetterChannel.publish({ count: failures.length, error: first });
+    if (channels.deadLetter.hasSubscribers) {
+      channels.deadLetter.publish({ name: this.#o.name, count: failures.length, error: first });
+    }
     const handler = this.#o.deadLetter;
     if (handler !== undefined) {
       try {
         await handler(failures.map((f) => ({ item: f.entry.item, error: f.error })));
       } catch (error) {
-        warn(`the deadLetter handler threw (${message(error)}) while given ${failures.length} item(s)`);
+        this.#warn(`the deadLetter handler threw (${message(error)}) while given ${failures.length} item(s)`);
       }
     } else if (failures.some((f) => f.entry.waiter === undefined)) {
-      warn(`${failures.length} item(s) could not be written and no deadLetter handler is set: ${message(first)}`);
+      this.#warn(`${failures.length} item(s) could not be written and no deadLetter handler is set: ${message(first)}`);
     }
     for (const { entry, error } of failures) {
       this.#release(entry, true);
-      entry.waiter?.reject(new ItemFailedError(error));
+      entry.waiter?.reject(new ItemFailedError(this.#o.name, error));
     }
     this.#admitWaiters();
   }
@@ -500,12 +517,12 @@ export class BatchWriter<T> implements AsyncDisposable {
     for (const entry of entries) {
       this.#unsent.push(entry.item);
       this.#release(entry, false);
-      entry.waiter?.reject(new ItemUnsentError());
+      entry.waiter?.reject(new ItemUnsentError(this.#o.name));
     }
   }
 
   #release(entry: Entry<T>, settled: boolean): void {
-    this.#pending--;
+    if (--this.#pending === 0) this.#keepAlive.release();
     if (settled && entry.segment !== undefined) this.#spool!.settle(entry.segment);
     if (this.#flushWaiters.length === 0) return;
     let finished = false;
@@ -518,21 +535,23 @@ export class BatchWriter<T> implements AsyncDisposable {
     if (finished) this.#flushWaiters = this.#flushWaiters.filter((w) => w.remaining > 0);
   }
 
+  #warn(text: string): void {
+    process.emitWarning(`@perf/batch-writer: writer "${this.#o.name}": ${text}`, {
+      code: 'PERF_BATCH_WRITER_DEAD_LETTERED',
+    });
+  }
+
   // --- closing ---------------------------------------------------------------
 
   async #close(): Promise<CloseResult<T>> {
     this.#closed = true;
-    for (const { waiter } of this.#spaceWaiters.splice(0)) waiter.reject(new WriterClosedError());
-    // The timers are unref'd so an idle writer never holds the process open;
-    // while draining, this ref'd one does, so that nothing accepted is dropped
-    // by the process exiting under us.
-    const keepAlive = setInterval(() => {}, 1 << 30);
+    for (const waiter of this.#spaceWaiters.drain()) waiter.reject(new WriterClosedError(this.#o.name));
     try {
       // close({ timeoutMs }) abandons (see close()): queued and sleeping items are handed back at once,
-      // and this resolves once the batches inside `flush` return.
+      // and this resolves once the batches inside `flush` return. Until then the items held keep the
+      // process alive (see KeepAlive).
       await this.flush();
     } finally {
-      clearInterval(keepAlive);
       clearTimeout(this.#timer);
       this.#timer = undefined;
       this.#spool?.close();
@@ -553,13 +572,4 @@ export class BatchWriter<T> implements AsyncDisposable {
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-function warn(text: string): void {
-  process.emitWarning(`@perf/batch-writer: ${text}`, { code: 'PERF_BATCH_DEAD_LETTERED' });
-}
-
-/** Creates a batch writer. Throws `InvalidOptionError` for invalid options and `SpoolError` if the spool cannot be replayed. */
-export function createBatchWriter<T>(options: BatchWriterOptions<T>): BatchWriter<T> {
-  return new BatchWriter(options);
 }

@@ -1,2 +1,2 @@
-export type { PostgresQueryable, PostgresSinkOptions } from './postgresSink.js';
 export { postgresSink } from './postgresSink.js';
+export type { PostgresQueryable, PostgresSinkOptions } from './sinkOptions.js';

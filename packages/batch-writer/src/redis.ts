@@ -1,2 +1,2 @@
-export type { RedisPipelineLike, RedisSinkOptions } from './redisSink.js';
 export { redisSink } from './redisSink.js';
+export type { RedisPipelineLike, RedisSinkOptions } from './sinkOptions.js';

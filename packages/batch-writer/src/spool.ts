@@ -18,7 +18,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { SpoolError } from './errors.js';
-import type { SpoolOptions } from './types.js';
+import type { ResolvedSpoolOptions } from './options.js';
 
 /** One segment file and how many of its items are not yet settled. */
 export interface Segment {
@@ -39,12 +39,12 @@ export class Spool<T> {
   #activeBytes = 0;
   #nextNumber = 1;
 
-  constructor(options: SpoolOptions<T>) {
+  constructor(options: ResolvedSpoolOptions<T>) {
     this.#dir = options.dir;
-    this.#fsync = options.fsync === 'always';
-    this.#segmentBytes = options.segmentBytes ?? 4 * 1024 * 1024;
-    this.#serialize = options.serialize ?? JSON.stringify;
-    this.#deserialize = options.deserialize ?? (JSON.parse as (line: string) => T);
+    this.#fsync = options.fsync;
+    this.#segmentBytes = options.segmentBytes;
+    this.#serialize = options.serialize;
+    this.#deserialize = options.deserialize;
   }
 
   /** Reads what a previous run left (items not settled), then opens a fresh segment for appends. */
@@ -71,7 +71,7 @@ export class Spool<T> {
         if (segment.outstanding === 0) unlinkSync(path);
       }
     } catch (error) {
-      throw new SpoolError(`Could not replay the spool in ${this.#dir}`, error);
+      throw new SpoolError(`could not replay the spool in ${this.#dir}`, error);
     }
     this.#rotate();
     return replay;
@@ -79,13 +79,13 @@ export class Spool<T> {
 
   /** Appends one item; returns its segment, to settle later. Throws `SpoolError` if it could not. */
   append(item: T): Segment {
-    if (this.#active === undefined) throw new SpoolError('The spool is closed');
+    if (this.#active === undefined) throw new SpoolError('the spool is closed');
     const text = this.#serialize(item);
     // One line per item, or the replay would split it (a newline) or fail on it (JSON.stringify(undefined)):
     // refused here, before it is acknowledged, rather than breaking every later start.
     if (typeof text !== 'string' || text.includes('\n')) {
       throw new SpoolError(
-        `Could not spool an item: serialize must return one line of text, got ${typeof text === 'string' ? 'a line break' : String(text)}`,
+        `could not spool an item: serialize must return one line of text, got ${typeof text === 'string' ? 'a line break' : String(text)}`,
       );
     }
     const line = `${text}\n`;
@@ -97,7 +97,7 @@ export class Spool<T> {
       if (this.#fsync) fsyncSync(this.#fd);
       this.#activeBytes += bytes;
     } catch (error) {
-      throw new SpoolError(`Could not append to the spool in ${this.#dir}`, error);
+      throw new SpoolError(`could not append to the spool in ${this.#dir}`, error);
     }
     segment.outstanding++;
     return segment;
@@ -135,7 +135,7 @@ export class Spool<T> {
     try {
       fd = openSync(path, 'a');
     } catch (error) {
-      throw new SpoolError(`Could not create a spool segment in ${this.#dir}`, error);
+      throw new SpoolError(`could not create a spool segment in ${this.#dir}`, error);
     }
     this.#nextNumber++;
     const previous = this.#active;
@@ -164,6 +164,6 @@ function removeSegment(path: string): void {
 function warnTrim(path: string, error: unknown): void {
   process.emitWarning(
     `@perf/batch-writer: could not trim the spool segment ${path} (${error instanceof Error ? error.message : String(error)}); its written items will be replayed at the next start`,
-    { code: 'PERF_BATCH_SPOOL' },
+    { code: 'PERF_BATCH_WRITER_SPOOL' },
   );
 }

@@ -1,2 +1,2 @@
-export type { SqlSinkOptions } from './sqlSink.js';
+export type { SqlSinkOptions } from './sinkOptions.js';
 export { sqlSink } from './sqlSink.js';

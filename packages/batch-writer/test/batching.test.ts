@@ -1,18 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createBatchWriter } from '../src/index.js';
+import { useFakeTime } from '@perf/testing';
+import { describe, expect, it, vi } from 'vitest';
+import { BatchWriter, InvalidOptionError } from '../src/index.js';
 import { type Deferred, deferred, recordingSink } from './helpers.js';
 
-beforeEach(() => {
-  vi.useFakeTimers();
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+useFakeTime();
 
 describe('cutting batches', () => {
   it('flushes a full batch as soon as maxBatchSize items are queued', async () => {
     const sink = recordingSink<number>();
-    const writer = createBatchWriter({ flush: sink.flush, maxBatchSize: 3, maxDelayMs: 1000 });
+    const writer = new BatchWriter({ flush: sink.flush, maxBatchSize: 3, maxDelayMs: 1000 });
     for (let i = 0; i < 7; i++) writer.add(i);
     await vi.advanceTimersByTimeAsync(0);
     expect(sink.batches).toEqual([
@@ -24,7 +20,7 @@ describe('cutting batches', () => {
 
   it('flushes a partial batch once its oldest item has waited maxDelayMs', async () => {
     const sink = recordingSink<string>();
-    const writer = createBatchWriter({ flush: sink.flush, maxBatchSize: 100, maxDelayMs: 50 });
+    const writer = new BatchWriter({ flush: sink.flush, maxBatchSize: 100, maxDelayMs: 50 });
     writer.add('a');
     await vi.advanceTimersByTimeAsync(30);
     writer.add('b');
@@ -37,7 +33,7 @@ describe('cutting batches', () => {
 
   it('flushes on maxBatchBytes, never exceeding it unless one item alone does', async () => {
     const sink = recordingSink<string>();
-    const writer = createBatchWriter({
+    const writer = new BatchWriter({
       flush: sink.flush,
       maxBatchBytes: 10,
       sizeOf: (s: string) => s.length,
@@ -49,9 +45,29 @@ describe('cutting batches', () => {
     await writer.close();
   });
 
+  it('refuses a sizeOf result that is not a finite number ≥ 0, so byte-triggered flushes keep working', async () => {
+    const sink = recordingSink<{ size: number }>();
+    const writer = new BatchWriter<{ size: number }>({
+      flush: sink.flush,
+      sizeOf: (i) => i.size,
+      maxBatchBytes: 10,
+      maxDelayMs: 60_000,
+    });
+    expect(() => writer.add({ size: Number.NaN })).toThrow(InvalidOptionError);
+    expect(() => writer.add({ size: -5 })).toThrow(
+      expect.objectContaining({ option: 'sizeOf(item)', expected: 'a finite number ≥ 0', received: -5 }),
+    );
+    await expect(writer.write({ size: Number.POSITIVE_INFINITY })).rejects.toBeInstanceOf(InvalidOptionError);
+    expect(writer.stats()).toMatchObject({ queued: 0, inFlight: 0 });
+    writer.add({ size: 20 });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(sink.batches).toEqual([[{ size: 20 }]]);
+    await writer.close();
+  });
+
   it('flush() writes everything accepted so far and resolves once it is written', async () => {
     const sink = recordingSink<number>();
-    const writer = createBatchWriter({ flush: sink.flush, maxBatchSize: 100, maxDelayMs: 60_000 });
+    const writer = new BatchWriter({ flush: sink.flush, maxBatchSize: 100, maxDelayMs: 60_000 });
     writer.add(1);
     writer.add(2);
     await writer.flush();
@@ -67,7 +83,7 @@ describe('cutting batches', () => {
       await gate.promise;
       return undefined;
     });
-    const writer = createBatchWriter({ flush: sink.flush, maxDelayMs: 5 });
+    const writer = new BatchWriter({ flush: sink.flush, maxDelayMs: 5 });
     let settled = false;
     const written = writer.write(1).then(() => {
       settled = true;
@@ -88,7 +104,7 @@ describe('cutting batches', () => {
       await gates[sink.batches.length - 1]!.promise;
       return undefined;
     });
-    const writer = createBatchWriter({ flush: sink.flush, maxBatchSize: 2, concurrency: 2 });
+    const writer = new BatchWriter({ flush: sink.flush, maxBatchSize: 2, concurrency: 2 });
     for (let i = 0; i < 6; i++) writer.add(i);
     await vi.advanceTimersByTimeAsync(0);
     expect(sink.batches).toHaveLength(2);
@@ -111,7 +127,7 @@ describe('cutting batches', () => {
       await gate.promise;
       return undefined;
     });
-    const writer = createBatchWriter({
+    const writer = new BatchWriter({
       flush: sink.flush,
       maxBatchSize: 2,
       concurrency: 3,

@@ -1,21 +1,10 @@
-import { seededRandom } from '@perf/bench';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { seededRandom, useFakeTime } from '@perf/testing';
+import { describe, expect, it, vi } from 'vitest';
 import { backoffDelay } from '../src/backoff.js';
-import {
-  createBatchWriter,
-  type DeadLetter,
-  defaultClassify,
-  ItemFailedError,
-  RetriesExhaustedError,
-} from '../src/index.js';
+import { BatchWriter, type DeadLetter, defaultClassify, ItemFailedError, RetriesExhaustedError } from '../src/index.js';
 import { connectionReset, recordingSink } from './helpers.js';
 
-beforeEach(() => {
-  vi.useFakeTimers();
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+useFakeTime();
 
 const POISON = 5;
 
@@ -27,7 +16,7 @@ describe('retries', () => {
       if (failures-- > 0) throw connectionReset();
       return undefined;
     });
-    const writer = createBatchWriter({
+    const writer = new BatchWriter({
       flush: sink.flush,
       maxDelayMs: 0,
       retry: { baseDelayMs: 100, maxDelayMs: 1000 },
@@ -70,7 +59,7 @@ describe('retries', () => {
       throw connectionReset();
     });
     const dead: DeadLetter<number>[] = [];
-    const writer = createBatchWriter({
+    const writer = new BatchWriter({
       flush: sink.flush,
       maxDelayMs: 0,
       retry: { retries: 2, baseDelayMs: 10 },
@@ -79,14 +68,14 @@ describe('retries', () => {
       },
     });
     const written = writer.write(7);
-    const outcome = expect(written).rejects.toMatchObject({ code: 'PERF_BATCH_ITEM_FAILED' });
+    const outcome = expect(written).rejects.toMatchObject({ code: 'PERF_BATCH_WRITER_ITEM_FAILED' });
     await vi.advanceTimersByTimeAsync(100);
     await outcome;
     expect(sink.batches).toHaveLength(3);
     expect(dead).toHaveLength(1);
     expect(dead[0]!.item).toBe(7);
     expect(dead[0]!.error).toBeInstanceOf(RetriesExhaustedError);
-    expect((dead[0]!.error as RetriesExhaustedError).code).toBe('PERF_BATCH_RETRIES_EXHAUSTED');
+    expect((dead[0]!.error as RetriesExhaustedError).code).toBe('PERF_BATCH_WRITER_RETRIES_EXHAUSTED');
     await writer.close();
   });
 
@@ -109,7 +98,7 @@ describe('bisection of a failing batch', () => {
       return undefined;
     });
     const dead: DeadLetter<number>[] = [];
-    const writer = createBatchWriter({
+    const writer = new BatchWriter({
       flush: sink.flush,
       maxBatchSize: 16,
       deadLetter: (failures) => {
@@ -140,7 +129,7 @@ describe('bisection of a failing batch', () => {
       failed: items.flatMap((item, index) => (item === POISON ? [{ index, error: new Error('bad item') }] : [])),
     }));
     const dead: DeadLetter<number>[] = [];
-    const writer = createBatchWriter({ flush: sink.flush, deadLetter: (f) => void dead.push(...f) });
+    const writer = new BatchWriter({ flush: sink.flush, deadLetter: (f) => void dead.push(...f) });
     for (let i = 0; i < 8; i++) writer.add(i);
     await writer.flush();
     expect(sink.batches).toHaveLength(1);
@@ -157,7 +146,7 @@ describe('bisection of a failing batch', () => {
       first = false;
       return { failed: items.flatMap((item, index) => (item % 2 === 0 ? [{ index, error: connectionReset() }] : [])) };
     });
-    const writer = createBatchWriter({ flush: sink.flush, retry: { baseDelayMs: 10 } });
+    const writer = new BatchWriter({ flush: sink.flush, retry: { baseDelayMs: 10 } });
     for (let i = 0; i < 6; i++) writer.add(i);
     const done = writer.flush();
     await vi.advanceTimersByTimeAsync(20);
@@ -176,7 +165,7 @@ describe('bisection of a failing batch', () => {
       throw new Error('permission denied');
     });
     const dead: DeadLetter<number>[] = [];
-    const writer = createBatchWriter({
+    const writer = new BatchWriter({
       flush: sink.flush,
       classify: () => 'fail',
       deadLetter: (f) => void dead.push(...f),
@@ -197,12 +186,12 @@ describe('bisection of a failing batch', () => {
     const onWarning = (w: Error) => warnings.push(w);
     process.on('warning', onWarning);
     try {
-      const writer = createBatchWriter({ flush: sink.flush });
+      const writer = new BatchWriter({ flush: sink.flush });
       writer.add(1);
       await writer.flush();
       await vi.advanceTimersByTimeAsync(0);
       await new Promise((resolve) => process.nextTick(resolve));
-      expect(warnings.map((w) => (w as Error & { code?: string }).code)).toContain('PERF_BATCH_DEAD_LETTERED');
+      expect(warnings.map((w) => (w as Error & { code?: string }).code)).toContain('PERF_BATCH_WRITER_DEAD_LETTERED');
       expect(writer.stats().deadLettered).toBe(1);
       await writer.close();
     } finally {
@@ -215,7 +204,7 @@ describe('bisection of a failing batch', () => {
     const onWarning = (w: Error) => warnings.push(w);
     process.on('warning', onWarning);
     try {
-      const writer = createBatchWriter<number>({
+      const writer = new BatchWriter<number>({
         flush: async () => {
           throw new Error('bad row');
         },

@@ -7,12 +7,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { postgres } from '@perf/testing';
 import { describe, expect, it } from 'vitest';
-import { createBatchWriter } from '../src/index.js';
+import { BatchWriter } from '../src/index.js';
 import { postgresSink } from '../src/postgres.js';
-import { type Event, eventColumns, eventRow, eventTables, testPool, uniqueName } from './pg.js';
+import { closeInsertGate, type Event, eventColumns, eventRow, eventTables, testPool, uniqueName } from './pg.js';
 
 const service = await postgres();
-const fixture = fileURLToPath(new URL('./fixtures/stream-writer.ts', import.meta.url));
+const fixture = fileURLToPath(new URL('./fixtures/streamWriter.ts', import.meta.url));
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 
 interface Run {
@@ -66,20 +66,12 @@ describe.skipIf(service.skip)('faults on a real PostgreSQL', () => {
 
   it('pg_terminate_backend mid-batch: the batch is retried, 0 rows lost, 0 duplicated', async () => {
     const name = await table();
-    const lockKey = Math.floor(Math.random() * 2 ** 31);
     const app = uniqueName('bw_victim');
-    // Each INSERT waits on an advisory lock that the test holds, so the test can
-    // kill the backend while it is inside the batch's statement.
-    await pool.query(`CREATE FUNCTION ${name}_gate() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN PERFORM pg_advisory_xact_lock_shared(${lockKey}); RETURN NULL; END $$`);
-    await pool.query(
-      `CREATE TRIGGER ${name}_gate AFTER INSERT ON ${name} FOR EACH STATEMENT EXECUTE FUNCTION ${name}_gate()`,
-    );
-    const holder = await pool.connect();
+    // Each INSERT waits at the gate, so the test can kill the backend while it is inside the batch's statement.
+    const gate = await closeInsertGate(pool, name);
     const victimPool = testPool(service.url, app);
     try {
-      await holder.query('SELECT pg_advisory_lock($1)', [lockKey]);
-      const writer = createBatchWriter<Event>({
+      const writer = new BatchWriter<Event>({
         flush: postgresSink({
           pool: victimPool,
           table: name,
@@ -92,30 +84,16 @@ describe.skipIf(service.skip)('faults on a real PostgreSQL', () => {
         retry: { baseDelayMs: 1, maxDelayMs: 5 },
       });
       const writes = Array.from({ length: 5000 }, (_, id) => writer.write({ id, n: id, body: 'b' }));
-      // A terminated backend can still be listed while it exits: count each pid once.
-      const killed = new Set<number>();
-      while (killed.size < 3) {
-        const { rows } = await pool.query<{ pid: number }>(
-          `SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'`,
-          [app],
-        );
-        for (const { pid } of rows) {
-          if (killed.has(pid)) continue;
-          const r = await pool.query<{ ok: boolean }>('SELECT pg_terminate_backend($1) AS ok', [pid]);
-          if (r.rows[0]!.ok) killed.add(pid);
-        }
-      }
-      await holder.query('SELECT pg_advisory_unlock($1)', [lockKey]);
+      await gate.terminateWaiting(app, 3);
+      await gate.open();
       await Promise.all(writes);
       await writer.close();
       expect(writer.stats().retries).toBeGreaterThanOrEqual(3);
       expect(writer.stats()).toMatchObject({ flushed: 5000, deadLettered: 0 });
       expect(await present(name, 5000)).toEqual({ rows: 5000, distinct: 5000 });
     } finally {
-      holder.release();
+      await gate.dispose();
       await victimPool.end();
-      await pool.query(`DROP TABLE IF EXISTS ${name}`);
-      await pool.query(`DROP FUNCTION IF EXISTS ${name}_gate()`);
     }
   });
 
@@ -155,7 +133,7 @@ describe.skipIf(service.skip)('faults on a real PostgreSQL', () => {
       expect(spooled.length).toBeGreaterThanOrEqual(500); // acknowledged but unwritten when killed
       expect((await present(name, acked)).rows).toBeLessThanOrEqual(4000);
 
-      const restarted = createBatchWriter<Event>({
+      const restarted = new BatchWriter<Event>({
         flush: postgresSink({ pool, table: name, columns: eventColumns, row: eventRow, idempotencyKey: 'id' }),
         spool: { dir: spool },
       });

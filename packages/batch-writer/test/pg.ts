@@ -55,3 +55,70 @@ export function eventTables(url: string, prefix: string): { pool: pg.Pool; table
     },
   };
 }
+
+/** A gate on a table's INSERTs; see closeInsertGate. */
+export interface InsertGate {
+  /**
+   * Terminates `count` distinct backends of `applicationName` as they wait at the gate. Gives up with an
+   * error if `giveUp` settles first (e.g. the writer's process exited before it reached the gate).
+   */
+  terminateWaiting(applicationName: string, count: number, giveUp?: Promise<unknown>): Promise<void>;
+  /** Lets the INSERTs through. */
+  open(): Promise<void>;
+  /** Opens the gate, returns its connection and drops its trigger and function. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * Makes every INSERT into `table` wait for an advisory lock held until `open()`: a test can then kill the
+ * writer's backend (pg_terminate_backend) while it is inside a batch's statement, for real.
+ */
+export async function closeInsertGate(pool: pg.Pool, table: string): Promise<InsertGate> {
+  const lockKey = Math.floor(Math.random() * 2 ** 31);
+  await pool.query(`CREATE FUNCTION ${table}_gate() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN PERFORM pg_advisory_xact_lock_shared(${lockKey}); RETURN NULL; END $$`);
+  await pool.query(
+    `CREATE TRIGGER ${table}_gate AFTER INSERT ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION ${table}_gate()`,
+  );
+  const holder = await pool.connect();
+  await holder.query('SELECT pg_advisory_lock($1)', [lockKey]);
+  let closed = true;
+  const open = async (): Promise<void> => {
+    if (!closed) return;
+    closed = false;
+    await holder.query('SELECT pg_advisory_unlock($1)', [lockKey]);
+  };
+  return {
+    async terminateWaiting(applicationName, count, giveUp) {
+      let gaveUp = false;
+      const stop = (): void => {
+        gaveUp = true;
+      };
+      giveUp?.then(stop, stop);
+      // A terminated backend can still be listed while it exits: count each pid once.
+      const killed = new Set<number>();
+      while (killed.size < count) {
+        if (gaveUp) throw new Error(`gave up after terminating ${killed.size} of ${count} backends`);
+        const { rows } = await pool.query<{ pid: number }>(
+          `SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'`,
+          [applicationName],
+        );
+        for (const { pid } of rows) {
+          if (killed.has(pid)) continue;
+          const r = await pool.query<{ ok: boolean }>('SELECT pg_terminate_backend($1) AS ok', [pid]);
+          if (r.rows[0]!.ok) killed.add(pid);
+        }
+      }
+    },
+    open,
+    async dispose() {
+      try {
+        await open();
+      } finally {
+        holder.release();
+        await pool.query(`DROP TRIGGER IF EXISTS ${table}_gate ON ${table}`);
+        await pool.query(`DROP FUNCTION IF EXISTS ${table}_gate()`);
+      }
+    },
+  };
+}

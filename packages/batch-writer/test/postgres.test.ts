@@ -1,6 +1,6 @@
 import { postgres } from '@perf/testing';
 import { describe, expect, it } from 'vitest';
-import { createBatchWriter, type DeadLetter, InvalidOptionError } from '../src/index.js';
+import { BatchWriter, type DeadLetter, InvalidOptionError } from '../src/index.js';
 import { postgresSink } from '../src/postgres.js';
 import { type Event, eventColumns, eventRow, eventTables } from './pg.js';
 
@@ -21,7 +21,7 @@ describe.skipIf(service.skip)('postgresSink on a real PostgreSQL', () => {
       row: eventRow,
       idempotencyKey: 'id',
     });
-    const writer = createBatchWriter({ flush, maxBatchSize: 250 });
+    const writer = new BatchWriter({ flush, maxBatchSize: 250 });
     const events = Array.from({ length: 1000 }, (_, id) => ({ id, n: id, body: `it's "row" ${id}, with {braces}` }));
     await Promise.all(events.map((e) => writer.write(e)));
     await flush(events.slice(0, 500), { attempt: 1 }); // a retry of batches already written
@@ -48,7 +48,7 @@ describe.skipIf(service.skip)('postgresSink on a real PostgreSQL', () => {
       idempotencyKey: 'id',
       maxRowsPerStatement: 20_000,
     });
-    const writer = createBatchWriter({ flush, maxBatchSize: 80_000, maxQueued: 80_000 });
+    const writer = new BatchWriter({ flush, maxBatchSize: 80_000, maxQueued: 80_000 });
     for (let id = 0; id < 80_000; id++) writer.add({ id, n: 1, body: 'x' });
     await writer.close();
     expect(writer.stats().batches).toBe(1);
@@ -60,7 +60,7 @@ describe.skipIf(service.skip)('postgresSink on a real PostgreSQL', () => {
   it('dead-letters a poison row alone and writes the rest', async () => {
     const name = await table();
     const dead: DeadLetter<Event>[] = [];
-    const writer = createBatchWriter({
+    const writer = new BatchWriter({
       flush: postgresSink<Event>({ pool, table: name, columns: eventColumns, row: eventRow, idempotencyKey: 'id' }),
       maxBatchSize: 1000,
       deadLetter: (failures) => void dead.push(...failures),
@@ -74,10 +74,26 @@ describe.skipIf(service.skip)('postgresSink on a real PostgreSQL', () => {
     expect(missing.rowCount).toBe(0);
   });
 
-  it('rejects invalid sink options with InvalidOptionError', () => {
+  it('rejects invalid sink options with InvalidOptionError(option, expected, received)', () => {
     const base = { pool, table: 't', columns: eventColumns, row: eventRow, idempotencyKey: 'id' };
-    expect(() => postgresSink<Event>({ ...base, idempotencyKey: 'nope' })).toThrow(InvalidOptionError);
-    expect(() => postgresSink<Event>({ ...base, columns: { id: 'int8; DROP TABLE x' } })).toThrow(InvalidOptionError);
-    expect(() => postgresSink<Event>({ ...base, columns: {} })).toThrow(/columns/);
+    expect(() => postgresSink<Event>({ ...base, idempotencyKey: 'nope' })).toThrow(
+      '@perf/batch-writer: option idempotencyKey must be one or more of the columns (id, n, body), a unique key of each item, received "nope"',
+    );
+    expect(() => postgresSink<Event>({ ...base, columns: { id: 'int8; DROP TABLE x' } })).toThrow(
+      expect.objectContaining({ option: 'columns.id', received: 'int8; DROP TABLE x' }),
+    );
+    expect(() => postgresSink<Event>({ ...base, columns: {} })).toThrow(
+      expect.objectContaining({ code: 'PERF_BATCH_WRITER_INVALID_OPTION', option: 'columns' }),
+    );
+    expect(() => postgresSink<Event>({ ...base, table: 'app..events' })).toThrow(
+      expect.objectContaining({ option: 'table', received: 'app..events' }),
+    );
+    expect(() => postgresSink<Event>({ ...base, maxRowsPerStatement: 0 })).toThrow(
+      expect.objectContaining({ option: 'maxRowsPerStatement', expected: 'an integer ≥ 1', received: 0 }),
+    );
+    expect(() => postgresSink<Event>({ ...base, pool: {} as never })).toThrow(
+      '@perf/batch-writer: option pool must be a pg.Pool or pg.Client, received an object with no keys',
+    );
+    expect(() => postgresSink<Event>({ ...base, row: undefined as never })).toThrow(InvalidOptionError);
   });
 });

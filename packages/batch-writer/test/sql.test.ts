@@ -1,6 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBatchWriter, type DeadLetter, InvalidOptionError } from '../src/index.js';
+import { BatchWriter, type DeadLetter, InvalidOptionError } from '../src/index.js';
 import { sqlSink } from '../src/sql.js';
 
 // PGlite: a real PostgreSQL in this process (WASM), as the apps embed it.
@@ -37,7 +37,7 @@ describe('sqlSink on an in-process PostgreSQL (PGlite)', () => {
 
   it('chunks a batch so that no statement has more than 65,535 parameters', async () => {
     statements.length = 0;
-    const writer = createBatchWriter({ flush: sink(), maxBatchSize: 30_000, maxQueued: 30_000 });
+    const writer = new BatchWriter({ flush: sink(), maxBatchSize: 30_000, maxQueued: 30_000 });
     for (let id = 0; id < 30_000; id++) writer.add({ id, n: id, body: 'x' });
     await writer.close();
     expect(statements.map((s) => s.params)).toEqual([65_535, 90_000 - 65_535]);
@@ -47,7 +47,7 @@ describe('sqlSink on an in-process PostgreSQL (PGlite)', () => {
 
   it('is idempotent on the key and dead-letters a poison row alone', async () => {
     const dead: DeadLetter<Event>[] = [];
-    const writer = createBatchWriter({ flush: sink(300), deadLetter: (f) => void dead.push(...f) });
+    const writer = new BatchWriter({ flush: sink(300), deadLetter: (f) => void dead.push(...f) });
     // ids 29 990…30 009: the first ten are already present (a replay), id 30 005 is poison.
     for (let id = 29_990; id < 30_010; id++) writer.add({ id, n: id === 30_005 ? -1 : id, body: 'y' });
     await writer.close();
@@ -80,10 +80,23 @@ describe('sqlSink on an in-process PostgreSQL (PGlite)', () => {
     ]);
   });
 
-  it('rejects invalid options with InvalidOptionError', () => {
+  it('rejects invalid options with InvalidOptionError(option, expected, received)', () => {
     const base = { execute, table: 'events', columns: ['id'], row: (e: Event) => [e.id], idempotencyKey: 'id' };
-    expect(() => sqlSink<Event>({ ...base, idempotencyKey: 'other' })).toThrow(InvalidOptionError);
-    expect(() => sqlSink<Event>({ ...base, maxParameters: 0 })).toThrow(InvalidOptionError);
-    expect(() => sqlSink<Event>({ ...base, table: '' })).toThrow(InvalidOptionError);
+    expect(() => sqlSink<Event>({ ...base, idempotencyKey: 'other' })).toThrow(
+      expect.objectContaining({ option: 'idempotencyKey', received: 'other' }),
+    );
+    expect(() => sqlSink<Event>({ ...base, maxParameters: 0 })).toThrow(
+      '@perf/batch-writer: option maxParameters must be an integer ≥ the number of columns (1), received 0',
+    );
+    expect(() => sqlSink<Event>({ ...base, table: '' })).toThrow(
+      expect.objectContaining({ option: 'table', expected: 'a non-empty name', received: '' }),
+    );
+    expect(() => sqlSink<Event>({ ...base, placeholders: 'named' as never })).toThrow(
+      `@perf/batch-writer: option placeholders must be 'numbered' or 'question', received "named"`,
+    );
+    expect(() => sqlSink<Event>({ ...base, execute: undefined as never })).toThrow(InvalidOptionError);
+    expect(() => sqlSink<Event>({ ...base, columns: [] })).toThrow(
+      expect.objectContaining({ option: 'columns', received: [] }),
+    );
   });
 });

@@ -1,12 +1,4 @@
-/** Options of adaptive tiering: learning the common request sizes and giving them a class of their own. */
-export interface AdaptiveOptions {
-  /** Acquires per learning window; at the end of each window the counts are judged and reset. Default 1024. */
-  readonly window?: number;
-  /** Share of a window's acquires (0–1] a size bucket needs to earn its own class. Default 0.1. */
-  readonly minShare?: number;
-  /** Most classes adaptive tiering may add over the pool's life. Default 16. */
-  readonly maxAddedTiers?: number;
-}
+import type { AdaptiveOptions } from './options.js';
 
 // Distinct buckets counted per window: bounds the memory and the work of a
 // window even when every request has a different size.

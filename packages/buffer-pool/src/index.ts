@@ -1,14 +1,16 @@
-export type { AdaptiveOptions } from './adaptiveTiers.js';
-export { BufferLease } from './BufferLease.js';
-export { BufferPool } from './BufferPool.js';
+export { BufferLease } from './bufferLease.js';
+export { BufferPool } from './bufferPool.js';
 export type {
-  DropEvent,
-  InvalidReleaseEvent,
-  MissEvent,
-  OversizeEvent,
-  TierEvent,
-  TruncateEvent,
+  BufferPoolChannelMessages,
+  DropMessage,
+  InvalidReleaseMessage,
+  MissMessage,
+  OversizeMessage,
+  TierMessage,
+  TruncateMessage,
 } from './channels.js';
+export { channelNames } from './channels.js';
+export type { BufferPoolErrorCode } from './errors.js';
 export {
   BufferPoolError,
   DoubleReleaseError,
@@ -19,6 +21,6 @@ export {
   OversizeError,
 } from './errors.js';
 export type { LeakReport } from './leakTracker.js';
-export { OutputBuffer, type OutputBufferOptions, type OutputContext } from './OutputBuffer.js';
-export type { BufferPoolOptions, PrewarmSpec } from './options.js';
+export type { AdaptiveOptions, BufferPoolOptions, OutputBufferOptions, PrewarmSpec } from './options.js';
+export { OutputBuffer } from './outputBuffer.js';
 export type { BufferPoolStats, SizeClassStats } from './stats.js';

@@ -1,7 +1,7 @@
 /** What debug mode reports for a lease that was garbage-collected without being released. */
 export interface LeakReport {
-  /** Name of the pool (option `name`). */
-  readonly pool: string;
+  /** The pool's `name` option. */
+  readonly name: string;
   /** Length of the leaked Buffer. */
   readonly size: number;
   /** Capacity of its size class (0 for an unpooled oversize buffer). */

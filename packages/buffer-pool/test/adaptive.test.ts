@@ -1,6 +1,6 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { describe, expect, test } from 'vitest';
-import { BufferPool } from '../src/index.js';
+import { BufferPool, channelNames } from '../src/index.js';
 
 const MB = 1024 * 1024;
 
@@ -12,16 +12,16 @@ describe('adaptive tiering', () => {
   test('learns a common size that wastes its class and gives it an exact-fit class', () => {
     const seen: unknown[] = [];
     const fn = (m: unknown) => seen.push(m);
-    subscribe('perf:buffer-pool:tier', fn);
+    subscribe(channelNames.tier, fn);
     try {
       const pool = new BufferPool({ name: 'learn', adaptive: { window: 100, minShare: 0.3 } });
       expect(pool.acquire(2.5 * MB).buffer.byteLength).toBe(4 * MB);
       churn(pool, [2.5 * MB], 99);
       expect(pool.tiers).toContain(2.5 * MB);
       expect(pool.acquire(2.5 * MB).buffer.byteLength).toBe(2.5 * MB);
-      expect(seen).toEqual([{ pool: 'learn', capacity: 2.5 * MB }]);
+      expect(seen).toEqual([{ name: 'learn', capacity: 2.5 * MB }]);
     } finally {
-      unsubscribe('perf:buffer-pool:tier', fn);
+      unsubscribe(channelNames.tier, fn);
     }
   });
 
@@ -55,5 +55,14 @@ describe('adaptive tiering', () => {
     churn(pool, [5000], 10);
     expect(pool.tiers).toContain(3072);
     expect(pool.tiers.some((t) => t > 4096 && t < 8192)).toBe(false);
+  });
+
+  test('maxAddedTiers holds even when one window finds several common sizes, and the most common wins', () => {
+    const pool = new BufferPool({ adaptive: { window: 40, minShare: 0.1, maxAddedTiers: 1 } });
+    const before = pool.tiers;
+    // One window: 3000 (wastes 25 % of 4 KiB) ×10, 5000 (wastes 38 % of 8 KiB) ×20, 40000 (of 64 KiB) ×10.
+    const sizes = [...Array(10).fill(3000), ...Array(20).fill(5000), ...Array(10).fill(40_000)] as number[];
+    for (const size of sizes) pool.release(pool.acquire(size));
+    expect(pool.tiers.filter((t) => !before.includes(t))).toEqual([5120]);
   });
 });

@@ -2,7 +2,7 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, test, vi } from 'vitest';
-import { BufferPool, type LeakReport } from '../src/index.js';
+import { BufferPool, channelNames, type LeakReport } from '../src/index.js';
 
 // vitest's workers are not started with --expose-gc; this flag plus a fresh
 // context hands us V8's gc() anyway.
@@ -30,20 +30,20 @@ describe('leak reports (debug mode)', () => {
     const reports: LeakReport[] = [];
     const published: unknown[] = [];
     const onPublish = (m: unknown) => published.push(m);
-    subscribe('perf:buffer-pool:leak', onPublish);
+    subscribe(channelNames.leak, onPublish);
     try {
       const pool = new BufferPool({ name: 'leaky', debug: true, onLeak: (r) => reports.push(r) });
       leakOne(pool);
       await collectUntil(() => reports.length > 0);
       expect(reports).toHaveLength(1);
-      expect(reports[0]).toMatchObject({ pool: 'leaky', size: 4096, capacity: 4096 });
+      expect(reports[0]).toMatchObject({ name: 'leaky', size: 4096, capacity: 4096 });
       expect(reports[0]!.acquiredAt).toContain('leakOne');
       expect(reports[0]!.acquiredAt).toMatch(/^\s+at /);
       expect(reports[0]!.acquiredAt).toContain('leak.test.ts');
       expect(published).toEqual(reports);
       expect(pool.stats().leaked).toBe(1);
     } finally {
-      unsubscribe('perf:buffer-pool:leak', onPublish);
+      unsubscribe(channelNames.leak, onPublish);
     }
   });
 

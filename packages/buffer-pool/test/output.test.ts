@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { once } from 'node:events';
 import { describe, expect, test } from 'vitest';
-import { BufferPool, InvalidOptionError, OutputReleasedError } from '../src/index.js';
+import { BufferPool, channelNames, InvalidOptionError, OutputReleasedError } from '../src/index.js';
 
 const KB = 1024;
 const MB = 1024 * KB;
@@ -45,7 +45,7 @@ describe('OutputBuffer', () => {
   test('over maxBytes: keeps the head, appends the marker within maxBytes, counts what it dropped', () => {
     const seen: unknown[] = [];
     const fn = (m: unknown) => seen.push(m);
-    subscribe('perf:buffer-pool:truncate', fn);
+    subscribe(channelNames.truncate, fn);
     try {
       const pool = new BufferPool({ name: 'out' });
       const out = pool.output({ maxBytes: 100, marker: '[cut]' });
@@ -56,9 +56,9 @@ describe('OutputBuffer', () => {
       expect(out.truncated).toBe(true);
       expect(out.toString()).toBe(`${'a'.repeat(60)}${'b'.repeat(35)}[cut]`);
       expect(out.droppedBytes).toBe(130 - 95);
-      expect(seen).toEqual([{ pool: 'out', maxBytes: 100 }]);
+      expect(seen).toEqual([{ name: 'out', maxBytes: 100 }]);
     } finally {
-      unsubscribe('perf:buffer-pool:truncate', fn);
+      unsubscribe(channelNames.truncate, fn);
     }
   });
 
@@ -101,13 +101,38 @@ describe('OutputBuffer', () => {
     expect(pool.stats()).toMatchObject({ releases: 1, doubleReleases: 0 });
   });
 
-  test('invalid options are typed errors at creation', () => {
+  test('invalid options are typed errors at creation, naming the option, what it must be and what it got', () => {
     const pool = new BufferPool({ maxSize: 64 * KB });
-    const code = { code: 'PERF_BUFFER_POOL_INVALID_OPTION' };
+    const code = 'PERF_BUFFER_POOL_INVALID_OPTION';
     expect(() => pool.output({ maxBytes: 0 })).toThrow(InvalidOptionError);
-    expect(() => pool.output({ maxBytes: 128 * KB })).toThrow(expect.objectContaining(code));
-    expect(() => pool.output({ maxBytes: 4, marker: 'long marker' })).toThrow(expect.objectContaining(code));
-    expect(() => pool.output({ maxBytes: 100, initialBytes: 200 })).toThrow(expect.objectContaining(code));
+    expect(() => pool.output({ maxBytes: 0 })).toThrow(
+      expect.objectContaining({ code, option: 'maxBytes', expected: 'a positive integer', received: 0 }),
+    );
+    expect(() => pool.output({ maxBytes: 128 * KB })).toThrow(
+      expect.objectContaining({ code, option: 'maxBytes', received: 128 * KB }),
+    );
+    expect(() => pool.output({ maxBytes: 4, marker: 'long marker' })).toThrow(
+      '@perf/buffer-pool: option marker must be shorter than maxBytes (4 bytes), received "long marker"',
+    );
+    expect(() => pool.output({ maxBytes: 4, marker: Buffer.from('long marker') })).toThrow(
+      '@perf/buffer-pool: option marker must be shorter than maxBytes (4 bytes), received a Buffer of 11 bytes',
+    );
+    expect(() => pool.output({ maxBytes: 100, initialBytes: 200 })).toThrow(
+      expect.objectContaining({ code, option: 'initialBytes', received: 200 }),
+    );
+  });
+
+  test('a bytes() view taken before the output grows belongs to memory given back to the pool (debug mode detaches it)', () => {
+    const pool = new BufferPool({ debug: true });
+    const out = pool.output({ maxBytes: 64 * KB, initialBytes: KB });
+    out.write(Buffer.alloc(1000, 1));
+    const early = out.bytes();
+    expect(early.length).toBe(1000);
+    out.write(Buffer.alloc(1000, 2)); // grows: the first buffer goes back to the pool
+    expect(pool.isLeased(early)).toBe(false);
+    expect(early.length).toBe(0); // detached: it can no longer read or write the memory's next lease
+    expect(out.bytes().length).toBe(2000);
+    out.release();
   });
 
   test("maxBytes above the pool's classes works with oversize: 'allocate'", () => {

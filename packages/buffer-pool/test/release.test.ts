@@ -1,5 +1,4 @@
-import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { BufferPool, DoubleReleaseError, ForeignReleaseError } from '../src/index.js';
 
 const KB = 1024;
@@ -97,49 +96,5 @@ describe('debug mode', () => {
     pool.release(lease);
     expect(lease.length).toBe(0);
     expect(pool.stats()).toMatchObject({ dropped: 1, retainedBuffers: 0 });
-  });
-});
-
-describe('diagnostics_channel events', () => {
-  const subscriptions: Array<[string, (message: unknown) => void]> = [];
-  function listen(name: string): unknown[] {
-    const seen: unknown[] = [];
-    const fn = (message: unknown) => seen.push(message);
-    subscribe(name, fn);
-    subscriptions.push([name, fn]);
-    return seen;
-  }
-  afterEach(() => {
-    for (const [name, fn] of subscriptions.splice(0)) unsubscribe(name, fn);
-  });
-
-  test('miss, drop, oversize and invalid-release are published with the pool name', () => {
-    const misses = listen('perf:buffer-pool:miss');
-    const drops = listen('perf:buffer-pool:drop');
-    const oversize = listen('perf:buffer-pool:oversize');
-    const invalid = listen('perf:buffer-pool:invalid-release');
-    const pool = new BufferPool({ name: 'events', maxPerClass: 0, maxSize: 4 * KB, oversize: 'allocate' });
-    const a = pool.acquire(3000);
-    pool.release(a);
-    pool.release(a);
-    pool.release(Buffer.alloc(1));
-    pool.release(pool.acquire(5 * KB));
-    expect(misses).toEqual([{ pool: 'events', size: 3000, capacity: 4 * KB }]);
-    expect(drops).toEqual([
-      { pool: 'events', capacity: 4 * KB, reason: 'class-full' },
-      { pool: 'events', capacity: 0, reason: 'unpooled' },
-    ]);
-    expect(oversize).toEqual([{ pool: 'events', size: 5 * KB }]);
-    expect(invalid).toEqual([
-      { pool: 'events', reason: 'double' },
-      { pool: 'events', reason: 'foreign' },
-    ]);
-  });
-
-  test('a total-full drop says so', () => {
-    const drops = listen('perf:buffer-pool:drop');
-    const pool = new BufferPool({ name: 'total', maxRetainedBytes: KB });
-    pool.release(pool.acquire(2 * KB));
-    expect(drops).toEqual([{ pool: 'total', capacity: 2 * KB, reason: 'total-full' }]);
   });
 });

@@ -12,7 +12,14 @@ import {
 } from './channels.js';
 import { coarseNow } from './clock.js';
 import { Entry } from './entry.js';
-import { CacheClosedError, InvalidSizeError, LoadAbortedError, UndefinedValueError } from './errors.js';
+import {
+  CacheClosedError,
+  InvalidationsUndeliveredError,
+  InvalidSizeError,
+  LoadAbortedError,
+  UndefinedValueError,
+} from './errors.js';
+import { applyInvalidation, InvalidationOutbox, invalidationOp } from './invalidationOutbox.js';
 import { type Loader, type LoadOptions, runLoader } from './loader.js';
 import { LruStore } from './lruStore.js';
 import { createMemo, type Memo, type MemoOptions } from './memo.js';
@@ -42,6 +49,10 @@ const noop = (): void => {};
 const DONE: Promise<void> = Promise.resolve();
 const TRUE: Promise<boolean> = Promise.resolve(true);
 const FALSE: Promise<boolean> = Promise.resolve(false);
+/** Default bound of the invalidations queued while the second level is unreachable. */
+const MAX_QUEUED_INVALIDATIONS = 1_000;
+/** A queued invalidation is tried again this often when no reconnect comes first (a stall does not reconnect). */
+const INVALIDATION_RETRY_MS = 1_000;
 
 export class Cache<V extends NonNullable<unknown> | null> implements AsyncDisposable {
   readonly #store: Store<V>;
@@ -61,6 +72,8 @@ export class Cache<V extends NonNullable<unknown> | null> implements AsyncDispos
   readonly #l2: SecondLevel | undefined;
   readonly #l2Timeout: number;
   readonly #lock: { readonly ttl: number; readonly pollInterval: number } | undefined;
+  /** Invalidations the second level has not taken yet; undefined without a second level. */
+  readonly #outbox: InvalidationOutbox | undefined;
   readonly #id = randomUUID();
   /** Only a `maxSize` bound can refuse an entry outright. */
   readonly #sized: boolean;
@@ -92,7 +105,20 @@ export class Cache<V extends NonNullable<unknown> | null> implements AsyncDispos
             sizeCalculation: options.sizeCalculation,
             onRemove,
           });
-    this.#l2?.subscribe((m) => this.#onRemoteInvalidation(m));
+    const l2 = this.#l2;
+    if (l2 === undefined) {
+      this.#outbox = undefined;
+    } else {
+      this.#outbox = new InvalidationOutbox({
+        limit: l2.maxQueuedInvalidations ?? MAX_QUEUED_INVALIDATIONS,
+        retryMs: INVALIDATION_RETRY_MS,
+        send: (item) => this.#sendInvalidation(item),
+      });
+      l2.subscribe((m) => this.#onRemoteInvalidation(m), {
+        busRestored: () => this.#onBusRestored(),
+        reconnected: () => void this.#outbox!.flush(),
+      });
+    }
   }
 
   /** Entries held in process (expired ones included until they are touched or evicted). */
@@ -206,44 +232,24 @@ export class Cache<V extends NonNullable<unknown> | null> implements AsyncDispos
   delete(key: string): Promise<boolean> {
     const had = this.#deleteLocal(key);
     if (invalidateChannel.hasSubscribers) invalidateChannel.publish({ cache: this.#name, keys: [key], remote: false });
-    const l2 = this.#l2;
-    if (l2 === undefined) return had ? TRUE : FALSE;
-    return this.#track(
-      (async () => {
-        await this.#l2Call('delete', () => l2.delete([key]));
-        await this.#l2Call('publish', () => l2.publish({ origin: this.#id, keys: [key] }));
-        return had;
-      })(),
-    );
+    if (this.#l2 === undefined) return had ? TRUE : FALSE;
+    return this.#track(this.#invalidateL2({ origin: this.#id, keys: [key] }).then(() => had));
   }
 
   /** Drops every entry (and every key of this namespace in the second level). */
   clear(): Promise<void> {
     this.#clearLocal();
     if (invalidateChannel.hasSubscribers) invalidateChannel.publish({ cache: this.#name, clear: true, remote: false });
-    const l2 = this.#l2;
-    if (l2 === undefined) return DONE;
-    return this.#track(
-      (async () => {
-        await this.#l2Call('clear', () => l2.clear());
-        await this.#l2Call('publish', () => l2.publish({ origin: this.#id, clear: true }));
-      })(),
-    );
+    if (this.#l2 === undefined) return DONE;
+    return this.#track(this.#invalidateL2({ origin: this.#id, clear: true }));
   }
 
   /** Drops every entry written with `tag`; resolves to the number dropped in process. */
   invalidateTag(tag: string): Promise<number> {
     const dropped = this.#invalidateTagLocal(tag);
     if (invalidateChannel.hasSubscribers) invalidateChannel.publish({ cache: this.#name, tag, remote: false });
-    const l2 = this.#l2;
-    if (l2 === undefined) return Promise.resolve(dropped);
-    return this.#track(
-      (async () => {
-        await this.#l2Call('invalidateTag', () => l2.invalidateTag(tag));
-        await this.#l2Call('publish', () => l2.publish({ origin: this.#id, tag }));
-        return dropped;
-      })(),
-    );
+    if (this.#l2 === undefined) return Promise.resolve(dropped);
+    return this.#track(this.#invalidateL2({ origin: this.#id, tag }).then(() => dropped));
   }
 
   /**
@@ -264,7 +270,7 @@ export class Cache<V extends NonNullable<unknown> | null> implements AsyncDispos
 
   /** Counters since construction, as a plain object; cheap enough for every scrape. */
   stats(): CacheStats {
-    return this.#stats.snapshot(this.#store.size, this.#flights.size, this.#store);
+    return this.#stats.snapshot(this.#store.size, this.#flights.size, this.#store, this.#outbox);
   }
 
   /**
@@ -279,6 +285,13 @@ export class Cache<V extends NonNullable<unknown> | null> implements AsyncDispos
       if (flight.background) flight.controller.abort(new CacheClosedError());
     }
     await Promise.allSettled([...[...this.#flights.values()].map((f) => f.promise), ...this.#pending]);
+    const outbox = this.#outbox;
+    if (outbox !== undefined) {
+      // One last attempt; what still cannot be sent is reported, never dropped silently.
+      outbox.close();
+      await outbox.flush();
+      if (outbox.size > 0) this.#onL2Error('publish', new InvalidationsUndeliveredError(outbox.size));
+    }
     await this.#l2?.close().catch(noop);
   }
 
@@ -404,6 +417,20 @@ export class Cache<V extends NonNullable<unknown> | null> implements AsyncDispos
   }
 
   /**
+   * The bus is back after a loss: invalidations sent meanwhile never reached
+   * this instance, and entries written meanwhile may come from a second level
+   * that such an invalidation would have cleaned. None can be trusted: drop them all.
+   */
+  #onBusRestored(): void {
+    this.#clearLocal();
+    this.#stats.busRecoveries++;
+    if (invalidateChannel.hasSubscribers) {
+      invalidateChannel.publish({ cache: this.#name, clear: true, remote: false, reason: 'bus-restored' });
+    }
+    void this.#outbox!.flush();
+  }
+
+  /**
    * The running load of `key` no longer produces the current value: its result
    * is not stored, and it leaves the flight table so a caller arriving after the
    * invalidation starts a fresh load instead of receiving the old result.
@@ -494,13 +521,17 @@ export class Cache<V extends NonNullable<unknown> | null> implements AsyncDispos
   ): Promise<V> {
     const started = this.#now();
     const l2 = this.#l2;
+    // Once a second-level call of this miss has failed or timed out, the rest of the miss does
+    // without it: a stalled Redis costs a miss one secondLevelTimeout, not one per call.
+    let l2Failed = false;
     if (l2 !== undefined) {
       const found = await this.#fromL2(key, l2, flight);
-      if (found !== undefined) return found;
+      if (found === FAILED) l2Failed = true;
+      else if (found !== undefined) return found;
     }
     let lockToken: string | undefined;
     let maybeLockToken: string | undefined;
-    if (l2 !== undefined && this.#lock !== undefined) {
+    if (l2 !== undefined && this.#lock !== undefined && !l2Failed) {
       const token = randomUUID();
       // A failed lock call loads without the lock: L2 trouble never blocks a read.
       const got = await this.#l2Call('acquireLock', () => l2.acquireLock(key, token, this.#lock!.ttl));
@@ -512,22 +543,19 @@ export class Cache<V extends NonNullable<unknown> | null> implements AsyncDispos
       // (a no-op when it never landed) instead of leaving the fleet waiting for lock.ttl.
       else maybeLockToken = token;
     }
+    let written = DONE;
     try {
       if (lockToken !== undefined) {
         // The holder before us may have finished between our miss and our lock: look once more.
         const found = await this.#fromL2(key, l2!, flight);
-        if (found !== undefined) return found;
+        if (found !== undefined && found !== FAILED) return found;
       }
       this.#stats.loads++;
       const value = await runLoader(key, loader, flight.controller, stale, this.#loadTimeout);
       if (value === undefined) throw new UndefinedValueError(key);
       if (!flight.invalidated && !this.#closed) {
         const entry = this.#writeLoaded(key, value, options);
-        if (entry !== undefined) {
-          const written = this.#l2Write(key, entry, false);
-          // The lock holder releases only once the value is in L2, so the others find it.
-          if (lockToken !== undefined) await written;
-        }
+        if (entry !== undefined) written = this.#l2Write(key, entry, false);
       }
       if (loadChannel.hasSubscribers) {
         loadChannel.publish({ cache: this.#name, key, source: 'loader', durationMs: this.#now() - started });
@@ -544,7 +572,11 @@ export class Cache<V extends NonNullable<unknown> | null> implements AsyncDispos
       throw error;
     } finally {
       const token = lockToken ?? maybeLockToken;
-      if (token !== undefined) await this.#l2Call('releaseLock', () => l2!.releaseLock(key, token));
+      // In the background, bounded by its own timeout: the miss never waits for it. Only once the
+      // value is in L2 (or its write failed), so that the instances polling for it find it.
+      if (token !== undefined) {
+        this.#track(written.then(() => this.#l2Call('releaseLock', () => l2!.releaseLock(key, token))));
+      }
     }
   }
 
@@ -568,10 +600,10 @@ export class Cache<V extends NonNullable<unknown> | null> implements AsyncDispos
     this.#put(key, new Entry<V>(undefined, expiresAt, expiresAt, expiresAt, undefined, error, true));
   }
 
-  /** A fresh value from the second level, stored in L1; undefined on miss, error or timeout. */
-  async #fromL2(key: string, l2: SecondLevel, flight: Flight<V>): Promise<V | undefined> {
+  /** A fresh value from the second level, stored in L1; undefined on a miss, FAILED on error or timeout. */
+  async #fromL2(key: string, l2: SecondLevel, flight: Flight<V>): Promise<V | undefined | typeof FAILED> {
     const stored = await this.#l2Call('get', () => l2.get(key));
-    if (stored === FAILED) return undefined;
+    if (stored === FAILED) return FAILED;
     if (stored === undefined || !(stored.expiresAt > this.#now()) || stored.value === undefined) {
       this.#stats.l2Misses++;
       return undefined;
@@ -606,6 +638,8 @@ export class Cache<V extends NonNullable<unknown> | null> implements AsyncDispos
     while (this.#now() < deadline && !flight.controller.signal.aborted) {
       await new Promise<void>((resolve) => setTimeout(resolve, pollInterval).unref());
       const found = await this.#fromL2(key, l2, flight);
+      // The second level stalls: load now rather than wait for it once more.
+      if (found === FAILED) return undefined;
       if (found !== undefined) {
         this.#stats.lockWaits++;
         return found;
@@ -627,12 +661,59 @@ export class Cache<V extends NonNullable<unknown> | null> implements AsyncDispos
     };
     const until = entry.usableUntil;
     const ttl = until === Number.POSITIVE_INFINITY ? undefined : Math.max(1, Math.ceil(until - this.#now()));
+    const outbox = this.#outbox!;
+    if (announce && outbox.size > 0) {
+      // It must not overtake the invalidations still queued: it goes behind them as an
+      // invalidation of the key (the second level gets no value; other instances reload).
+      outbox.push({ origin: this.#id, keys: [key] }, true);
+      return this.#track(outbox.flush());
+    }
     return this.#track(
       (async () => {
-        await this.#l2Call('set', () => l2.set(key, stored, ttl));
-        if (announce) await this.#l2Call('publish', () => l2.publish({ origin: this.#id, keys: [key] }));
+        const set = await this.#l2Call('set', () => l2.set(key, stored, ttl));
+        if (!announce) return;
+        const message: InvalidationMessage = { origin: this.#id, keys: [key] };
+        // Not written: the second level may still hold the previous value, to be dropped once it is back.
+        if (set === FAILED) outbox.defer(message, true);
+        else if ((await this.#l2Call('publish', () => l2.publish(message))) === FAILED) outbox.defer(message, false);
       })(),
     );
+  }
+
+  /**
+   * Drops what `message` names in the second level, then tells the other
+   * instances; never rejects. What the second level does not take is queued
+   * and sent again, in order, once it is back (see InvalidationOutbox).
+   */
+  #invalidateL2(message: InvalidationMessage): Promise<void> {
+    const outbox = this.#outbox!;
+    // Behind the invalidations still queued, so they reach the fleet in order.
+    if (outbox.size > 0) {
+      outbox.push(message, true);
+      return outbox.flush();
+    }
+    return (async () => {
+      const item = { message, apply: true };
+      if (!(await this.#sendInvalidation(item))) outbox.defer(message, item.apply);
+    })();
+  }
+
+  /**
+   * One attempt at an invalidation: drop in L2, then publish. The caller waits for one timeout at
+   * most: when the drop fails the publish still goes out, in the background (a stalled server runs
+   * both once it resumes), and the whole invalidation stays queued.
+   */
+  async #sendInvalidation(item: { readonly message: InvalidationMessage; apply: boolean }): Promise<boolean> {
+    const l2 = this.#l2!;
+    const { message } = item;
+    if (item.apply) {
+      if ((await this.#l2Call(invalidationOp(message), () => applyInvalidation(l2, message))) === FAILED) {
+        this.#track(this.#l2Call('publish', () => l2.publish(message)));
+        return false;
+      }
+      item.apply = false;
+    }
+    return (await this.#l2Call('publish', () => l2.publish(message))) !== FAILED;
   }
 
   #track<T>(p: Promise<T>): Promise<T> {

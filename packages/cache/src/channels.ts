@@ -14,5 +14,8 @@ export const loadChannel = channel('perf:cache:load');
 export const evictChannel = channel('perf:cache:evict');
 /** The second level failed or timed out (the read went on without it): `{ cache, op, error }`. */
 export const l2ErrorChannel = channel('perf:cache:l2-error');
-/** Entries were invalidated: `{ cache, keys?, tag?, clear?, remote }`. */
+/**
+ * Entries were invalidated: `{ cache, keys?, tag?, clear?, remote, reason? }`. `reason: 'bus-restored'`:
+ * the bus came back after a loss and this instance dropped its whole L1 (it may have missed messages).
+ */
 export const invalidateChannel = channel('perf:cache:invalidate');

@@ -68,6 +68,23 @@ export class CacheClosedError extends CacheError {
   }
 }
 
+/**
+ * Reported (on `perf:cache:l2-error`, never thrown) when `close()` could not send invalidations the
+ * second level had not taken: other instances may serve those values until their TTL.
+ */
+export class InvalidationsUndeliveredError extends CacheError {
+  readonly code = 'PERF_CACHE_INVALIDATIONS_UNDELIVERED' as const;
+  /** How many queued invalidations were not sent. */
+  readonly count: number;
+  constructor(count: number) {
+    super(
+      `@perf/cache: close() could not send ${count} queued invalidation(s) because the second level is unreachable; other instances may serve those values until their TTL (close the cache while Redis is reachable, or clear the namespace once it is back)`,
+    );
+    this.name = 'InvalidationsUndeliveredError';
+    this.count = count;
+  }
+}
+
 /** The caller's own AbortSignal fired while it was waiting for a shared load. */
 export class LoadAbortedError extends CacheError {
   readonly code = 'PERF_CACHE_LOAD_ABORTED' as const;

@@ -11,6 +11,7 @@ export {
 export {
   CacheClosedError,
   CacheError,
+  InvalidationsUndeliveredError,
   InvalidOptionError,
   InvalidSizeError,
   LoadAbortedError,
@@ -21,6 +22,6 @@ export type { LoadContext, Loader, LoadOptions } from './loader.js';
 export type { Memo, MemoOptions } from './memo.js';
 export type { CacheOptions, WriteOptions } from './options.js';
 export { MAX_NEGATIVE_TTL } from './options.js';
-export type { InvalidationMessage, SecondLevel, StoredValue } from './secondLevel.js';
+export type { InvalidationMessage, SecondLevel, SecondLevelEvents, StoredValue } from './secondLevel.js';
 export type { CacheStats } from './stats.js';
 export type { WarmOptions, WarmReport, WarmSource } from './warm.js';

@@ -4,7 +4,7 @@
 // invalidation bus is the pub/sub channel `<namespace>:bus`.
 import { Redis, type RedisOptions } from 'ioredis';
 import { InvalidOptionError } from './errors.js';
-import type { InvalidationMessage, SecondLevel, StoredValue } from './secondLevel.js';
+import type { InvalidationMessage, SecondLevel, SecondLevelEvents, StoredValue } from './secondLevel.js';
 
 export interface RedisTierOptions {
   /** Redis URL, e.g. `redis://127.0.0.1:6379`. */
@@ -17,6 +17,12 @@ export interface RedisTierOptions {
    * and the client reconnects forever with a back-off capped at 2 s.
    */
   readonly redisOptions?: Omit<RedisOptions, 'replyMapping'>;
+  /**
+   * Most invalidations the cache keeps while Redis is unreachable, to send them once it is back
+   * (default 1,000). One more collapses them into a single "clear all": the namespace is emptied
+   * in Redis and every instance drops its whole L1.
+   */
+  readonly maxQueuedInvalidations?: number;
 }
 
 const NAMESPACE = /^[A-Za-z0-9_.-]+$/;
@@ -66,8 +72,17 @@ export class RedisTier implements SecondLevel {
   readonly #subscriber: Redis;
   readonly #ns: string;
   readonly #bus: string;
+  readonly maxQueuedInvalidations: number;
   #listener: ((m: InvalidationMessage) => void) | undefined;
+  #events: SecondLevelEvents | undefined;
   #firstConnect: Promise<void> | undefined;
+  /**
+   * `never`: not subscribed yet and no failure so far; `up`: subscribed; `lost`: the connection closed
+   * or failed since (messages may have been missed until the next subscription).
+   */
+  #busState: 'never' | 'up' | 'lost' = 'never';
+  /** Closes of the bus connection so far: a SUBSCRIBE reply from an older connection proves nothing. */
+  #busCloses = 0;
   /** Connection errors seen (the clients keep reconnecting). */
   connectionErrors = 0;
 
@@ -78,6 +93,11 @@ export class RedisTier implements SecondLevel {
         `must be non-empty letters, digits, "_", "." or "-" (got ${JSON.stringify(options.namespace)})`,
       );
     }
+    const max = options.maxQueuedInvalidations;
+    if (max !== undefined && !(Number.isInteger(max) && max > 0)) {
+      throw new InvalidOptionError('maxQueuedInvalidations', `must be a positive integer (got ${String(max)})`);
+    }
+    this.maxQueuedInvalidations = max ?? 1_000;
     this.#ns = options.namespace;
     this.#bus = `${this.#ns}:bus`;
     const base: Omit<RedisOptions, 'replyMapping'> = {
@@ -97,8 +117,14 @@ export class RedisTier implements SecondLevel {
       autoResubscribe: false,
     });
     this.#subscriber.on('ready', () => {
-      if (this.#listener !== undefined) this.#subscribeBus();
+      if (this.#listener !== undefined) void this.#subscribeBus();
     });
+    // Closed, or a connection attempt failed: messages published from now on are missed here.
+    this.#subscriber.on('close', () => {
+      this.#busCloses++;
+      this.#busState = 'lost';
+    });
+    this.#client.on('ready', () => this.#events?.reconnected?.());
     // Without a listener an 'error' event would crash the process; failures surface per command instead.
     const onError = () => {
       this.connectionErrors++;
@@ -122,7 +148,7 @@ export class RedisTier implements SecondLevel {
     const up = (r: Redis) =>
       r.status === 'ready' ? Promise.resolve() : new Promise<void>((resolve) => r.once('ready', () => resolve()));
     await Promise.all([up(this.#client), up(this.#subscriber)]);
-    if (this.#listener !== undefined) await this.#subscriber.subscribe(this.#bus);
+    if (this.#listener !== undefined) await this.#subscribeBus();
   }
 
   /**
@@ -211,16 +237,26 @@ export class RedisTier implements SecondLevel {
     await this.#client.publish(this.#bus, JSON.stringify(message));
   }
 
-  subscribe(listener: (message: InvalidationMessage) => void): void {
+  subscribe(listener: (message: InvalidationMessage) => void, events?: SecondLevelEvents): void {
     this.#listener = listener;
+    this.#events = events;
     // Queued until connected; after a failure the 'ready' of the next connection subscribes again.
-    this.#subscribeBus();
+    void this.#subscribeBus();
   }
 
-  #subscribeBus(): void {
-    this.#subscriber.subscribe(this.#bus).catch(() => {
+  /** Subscribes the bus; rejects (already counted) when the connection fails first. */
+  #subscribeBus(): Promise<void> {
+    const closes = this.#busCloses;
+    const subscribed = this.#subscriber.subscribe(this.#bus).then(() => {
+      if (closes !== this.#busCloses) return; // that connection is gone; its successor subscribes again
+      const wasLost = this.#busState === 'lost';
+      this.#busState = 'up';
+      if (wasLost) this.#events?.busRestored?.();
+    });
+    subscribed.catch(() => {
       this.connectionErrors++;
     });
+    return subscribed;
   }
 
   async acquireLock(key: string, token: string, ttlMs: number): Promise<boolean> {

@@ -19,7 +19,27 @@ export interface InvalidationMessage {
   readonly clear?: boolean;
 }
 
+/**
+ * What a second level tells the cache about its connection (every member optional).
+ * Without them the cache still queues the invalidations it could not send and
+ * retries them every second, but cannot know that it missed some.
+ */
+export interface SecondLevelEvents {
+  /**
+   * The bus is subscribed again after it was lost (or after the first connection failed):
+   * invalidations sent meanwhile never arrived, so the cache drops every L1 entry.
+   */
+  readonly busRestored?: () => void;
+  /** The command connection is (again) up: the cache sends the invalidations it queued. */
+  readonly reconnected?: () => void;
+}
+
 export interface SecondLevel {
+  /**
+   * Most invalidations the cache keeps for this second level while it is unreachable (default 1,000);
+   * one more collapses them into a single "clear all".
+   */
+  readonly maxQueuedInvalidations?: number;
   get(key: string): Promise<StoredValue | undefined>;
   /** `ttlMs` undefined: keep until deleted. */
   set(key: string, value: StoredValue, ttlMs: number | undefined): Promise<void>;
@@ -29,8 +49,8 @@ export interface SecondLevel {
   /** Deletes every key of this namespace. */
   clear(): Promise<void>;
   publish(message: InvalidationMessage): Promise<void>;
-  /** Registers the one listener for messages from the bus. */
-  subscribe(listener: (message: InvalidationMessage) => void): void;
+  /** Registers the one listener for messages from the bus, and for the connection events. */
+  subscribe(listener: (message: InvalidationMessage) => void, events?: SecondLevelEvents): void;
   /** Tries to take a short lock for loading `key`; true when this caller holds it. */
   acquireLock(key: string, token: string, ttlMs: number): Promise<boolean>;
   releaseLock(key: string, token: string): Promise<void>;

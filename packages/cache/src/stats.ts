@@ -1,4 +1,5 @@
 // Plain counters, incremented in place on the hot path and copied out on demand.
+import type { InvalidationOutbox } from './invalidationOutbox.js';
 import type { Store } from './store.js';
 import { TinyLfuStore } from './tinyLfuStore.js';
 
@@ -32,6 +33,12 @@ export interface CacheStats {
   readonly lockWaits: number;
   /** Invalidation messages received from other instances. */
   readonly remoteInvalidations: number;
+  /** Invalidations the second level has not taken yet (down or slow), queued to be sent once it is back. */
+  readonly invalidationsQueued: number;
+  /** Times that queue reached its bound and became one "clear all" (of L2 and of every instance's L1). */
+  readonly invalidationsCollapsed: number;
+  /** Times the invalidation bus was subscribed again after a loss; each dropped every L1 entry. */
+  readonly busRecoveries: number;
   /** Entries in process now. */
   readonly size: number;
   /** Loads running now. */
@@ -52,8 +59,9 @@ export class StatsCounters {
   l2Errors = 0;
   lockWaits = 0;
   remoteInvalidations = 0;
+  busRecoveries = 0;
 
-  snapshot<V>(size: number, loading: number, store: Store<V>): CacheStats {
+  snapshot<V>(size: number, loading: number, store: Store<V>, outbox: InvalidationOutbox | undefined): CacheStats {
     return {
       hits: this.hits,
       misses: this.misses,
@@ -69,6 +77,9 @@ export class StatsCounters {
       l2Errors: this.l2Errors,
       lockWaits: this.lockWaits,
       remoteInvalidations: this.remoteInvalidations,
+      invalidationsQueued: outbox?.size ?? 0,
+      invalidationsCollapsed: outbox?.collapses ?? 0,
+      busRecoveries: this.busRecoveries,
       size,
       loading,
     };

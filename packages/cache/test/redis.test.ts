@@ -2,42 +2,27 @@
 // for the happy paths, a closed port for "down at start", and a private
 // redis-server child process that the test stops, restarts and pauses for
 // "down mid-run" and "slow".
-import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import { connect, createServer, type Socket } from 'node:net';
 import { closedPort, deferred, redis } from '@perf/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
-import { Cache, InvalidOptionError } from '../src/index.js';
+import { type CacheOptions, InvalidationsUndeliveredError, InvalidOptionError } from '../src/index.js';
 import { RedisTier } from '../src/redis.js';
+import { PrivateRedis } from './privateRedis.js';
+import { tcpProxy } from './tcpProxy.js';
+import { remoteInvalidation, tieredCaches } from './tiered.js';
 
 const r = await redis();
-const suffix = randomBytes(4).toString('hex');
-let n = 0;
-const namespace = () => `perf-cache-test-${suffix}-${n++}`;
+const caches = tieredCaches();
+const namespace = caches.namespace;
 
-/** Resolves on the next invalidation that `cacheName` receives from another instance. */
-function remoteInvalidation(cacheName: string): Promise<unknown> {
-  return new Promise((resolve) => {
-    const fn = (m: unknown) => {
-      const msg = m as { cache: string; remote: boolean };
-      if (msg.cache !== cacheName || !msg.remote) return;
-      unsubscribe('perf:cache:invalidate', fn);
-      resolve(m);
-    };
-    subscribe('perf:cache:invalidate', fn);
-  });
-}
-
-const opened: Cache<string>[] = [];
 const raws: Redis[] = [];
 afterAll(async () => {
-  await Promise.all(opened.map((c) => c.close()));
+  await caches.closeAll();
   if (!r.skip) {
     // Leave nothing behind on the shared server.
     const cleaner = new Redis(r.url);
-    const keys = await cleaner.keys(`perf-cache-test-${suffix}-*`);
+    const keys = await cleaner.keys(`${caches.prefix}*`);
     if (keys.length > 0) await cleaner.del(...keys);
     cleaner.disconnect();
   }
@@ -45,22 +30,17 @@ afterAll(async () => {
 });
 
 /** A tiered cache on `url`, ready (connected and subscribed) unless `wait` is false. */
-async function tiered(
-  url: string,
-  ns: string,
-  name: string,
-  extra: Partial<ConstructorParameters<typeof Cache<string>>[0]> = {},
-  wait = true,
-) {
-  const tier = new RedisTier({ url, namespace: ns });
-  const cache = new Cache<string>({ max: 100, ttl: 60_000, name, secondLevel: tier, ...extra });
-  opened.push(cache);
-  if (wait) await tier.ready();
-  return { cache, tier };
+function tiered(url: string, ns: string, name: string, extra: Partial<CacheOptions<string>> = {}, wait = true) {
+  return caches.open(url, ns, name, { cache: extra, wait });
 }
 
-test('an invalid namespace is a typed error', () => {
+test('an invalid namespace or maxQueuedInvalidations is a typed error', () => {
   expect(() => new RedisTier({ url: 'redis://127.0.0.1:1', namespace: 'a b*' })).toThrow(InvalidOptionError);
+  for (const bad of [0, -1, 1.5, Number.NaN]) {
+    expect(() => new RedisTier({ url: 'redis://127.0.0.1:1', namespace: 'ok', maxQueuedInvalidations: bad })).toThrow(
+      expect.objectContaining({ code: 'PERF_CACHE_INVALID_OPTION', option: 'maxQueuedInvalidations' }),
+    );
+  }
 });
 
 describe.skipIf(r.skip)('tiered mode on real Redis', () => {
@@ -142,49 +122,35 @@ describe.skipIf(r.skip)('tiered mode on real Redis', () => {
 
   test('namespaces keep two caches on one Redis apart (and clear touches only its own)', async () => {
     const { cache: a } = await tiered(r.url, namespace(), 'a3');
-    const { cache: b } = await tiered(r.url, namespace(), 'b3');
+    const bNamespace = namespace();
+    const { cache: b } = await tiered(r.url, bNamespace, 'b3');
     await a.set('same', 'from-a');
     await b.set('same', 'from-b');
     await a.clear();
-    const { cache: b2 } = await tiered(r.url, `perf-cache-test-${suffix}-${n - 1}`, 'b3bis');
+    const { cache: b2 } = await tiered(r.url, bNamespace, 'b3bis');
     expect(await b2.getOrLoad('same', () => 'lost')).toBe('from-b');
   });
 
   test('after a reconnect the bus is subscribed again, and close() during that re-SUBSCRIBE (fake: a loopback proxy holds it) rejects nothing unhandled', async () => {
     // The moment cannot be caused with a real server alone, so a TCP proxy in front of the real
     // Redis drops every connection on demand and, while armed, holds back a SUBSCRIBE.
-    const target = new URL(r.url);
-    const sockets = new Set<Socket>();
     let armed = false;
     const held = deferred();
-    const proxy = createServer((client) => {
-      const server = connect(Number(target.port || 6379), target.hostname);
-      sockets.add(client).add(server);
-      const drop = () => {
-        client.destroy();
-        server.destroy();
-        sockets.delete(client);
-        sockets.delete(server);
-      };
-      client.on('data', (chunk: Buffer) => {
-        if (armed && chunk.toString('latin1').toLowerCase().includes('subscribe')) held.resolve();
-        else server.write(chunk);
-      });
-      server.on('data', (chunk: Buffer) => client.write(chunk));
-      client.on('error', drop).on('close', drop);
-      server.on('error', drop).on('close', drop);
+    const proxy = await tcpProxy(r.url, (chunk) => {
+      if (!armed || !chunk.toString('latin1').toLowerCase().includes('subscribe')) return false;
+      held.resolve();
+      return true;
     });
-    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-    const proxyUrl = `redis://127.0.0.1:${(proxy.address() as { port: number }).port}`;
+    const sockets = proxy.sockets;
     const unhandled: unknown[] = [];
     const onUnhandled = (reason: unknown) => unhandled.push(reason);
     process.on('unhandledRejection', onUnhandled);
     try {
       const ns = namespace();
-      const { cache: a } = await tiered(proxyUrl, ns, 'resub-a');
+      const { cache: a } = await tiered(proxy.url, ns, 'resub-a');
       const { cache: b } = await tiered(r.url, ns, 'resub-b');
       // 1. The network drops every connection: once reconnected, invalidations arrive again.
-      for (const socket of [...sockets]) socket.destroy();
+      proxy.drop();
       expect(await a.getOrLoad('k', () => 'v1')).toBe('v1');
       await vi.waitFor(
         async () => {
@@ -197,7 +163,7 @@ describe.skipIf(r.skip)('tiered mode on real Redis', () => {
       expect(a.has('k')).toBe(false);
       // 2. Dropped again, and closed while the re-SUBSCRIBE waits for its reply.
       armed = true;
-      for (const socket of [...sockets]) socket.destroy();
+      proxy.drop();
       await held.promise;
       await a.close();
       // Both of a's connections are gone once the proxy saw them close; then let rejections surface.
@@ -206,7 +172,6 @@ describe.skipIf(r.skip)('tiered mode on real Redis', () => {
       expect(unhandled).toEqual([]);
     } finally {
       process.off('unhandledRejection', onUnhandled);
-      for (const socket of sockets) socket.destroy();
       proxy.close();
     }
   });
@@ -264,48 +229,44 @@ test('Redis down at start (connection refused): reads use L1 and the loader, not
   await cache.close();
 });
 
+test('close() while Redis is still unreachable reports the invalidations it could not send', async () => {
+  const url = `redis://127.0.0.1:${await closedPort()}`;
+  const { cache } = await tiered(url, namespace(), 'closing-down', {}, false);
+  await cache.delete('a');
+  await cache.invalidateTag('t');
+  expect(cache.stats().invalidationsQueued).toBe(2);
+  const reported: { cache: string; op: string; error: unknown }[] = [];
+  const onL2Error = (m: unknown) => reported.push(m as (typeof reported)[number]);
+  subscribe('perf:cache:l2-error', onL2Error);
+  try {
+    await cache.close();
+  } finally {
+    unsubscribe('perf:cache:l2-error', onL2Error);
+  }
+  const undelivered = reported.filter((m) => m.error instanceof InvalidationsUndeliveredError);
+  expect(undelivered).toEqual([
+    {
+      cache: 'closing-down',
+      op: 'publish',
+      error: expect.objectContaining({ code: 'PERF_CACHE_INVALIDATIONS_UNDELIVERED', count: 2 }),
+    },
+  ]);
+});
+
 describe.skipIf(r.skip)('a private redis-server, stopped and paused', () => {
-  let port = 0;
-  let child: ChildProcess | undefined;
-  const raw = () => {
-    const c = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
-    c.on('error', () => {});
-    raws.push(c);
-    return c;
-  };
-  async function start(): Promise<void> {
-    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-      stdio: 'ignore',
-    });
-    await vi.waitFor(
-      async () => {
-        const c = raw();
-        try {
-          await c.connect();
-          expect(await c.ping()).toBe('PONG');
-        } finally {
-          c.disconnect();
-        }
-      },
-      { timeout: 10_000, interval: 50 },
-    );
-  }
-  async function stop(): Promise<void> {
-    const c = child!;
-    const exited = new Promise((resolve) => c.once('exit', resolve));
-    c.kill('SIGKILL');
-    await exited;
-  }
+  let server: PrivateRedis;
+  const raw = () => server.client();
+  const start = () => server.start();
+  const stop = () => server.kill();
   beforeAll(async () => {
-    port = await closedPort();
-    await start();
+    server = await PrivateRedis.start();
   });
   afterAll(async () => {
-    if (child && child.exitCode === null) await stop();
+    await server?.close();
   });
 
   test('Redis down mid-run: L1 and the loader keep serving, then the tier reconnects', async () => {
-    const url = `redis://127.0.0.1:${port}`;
+    const url = server.url;
     const ns = namespace();
     const { cache, tier } = await tiered(url, ns, 'midrun');
     expect(await cache.getOrLoad('a', () => 'A')).toBe('A');
@@ -322,7 +283,7 @@ describe.skipIf(r.skip)('a private redis-server, stopped and paused', () => {
   });
 
   test('Redis killed while commands are in flight: every call settles, nothing rejects unhandled', async () => {
-    const url = `redis://127.0.0.1:${port}`;
+    const url = server.url;
     const { cache } = await tiered(url, namespace(), 'killed', { secondLevelTimeout: 2_000, lock: { ttl: 1_000 } });
     const admin = raw();
     await admin.connect();
@@ -344,7 +305,7 @@ describe.skipIf(r.skip)('a private redis-server, stopped and paused', () => {
   });
 
   test('a lock taken after its acquire timed out (CLIENT PAUSE WRITE) is still released', async () => {
-    const url = `redis://127.0.0.1:${port}`;
+    const url = server.url;
     const ns = namespace();
     const { cache } = await tiered(url, ns, 'latelock', { secondLevelTimeout: 50, lock: { ttl: 30_000 } });
     const admin = raw();
@@ -365,13 +326,14 @@ describe.skipIf(r.skip)('a private redis-server, stopped and paused', () => {
     await vi.waitFor(async () => expect(await check.exists(`${ns}:l:k`)).toBe(1), { timeout: 5_000, interval: 10 });
     value.resolve('loaded');
     expect(await read).toBe('loaded');
-    // Without the release the fleet would wait lock.ttl (30 s) for a value that is already there.
-    expect(await check.exists(`${ns}:l:k`)).toBe(0);
+    // Released in the background, after the value is in L2: without the release the fleet would
+    // wait lock.ttl (30 s) for a value that is already there.
+    await vi.waitFor(async () => expect(await check.exists(`${ns}:l:k`)).toBe(0), { timeout: 5_000, interval: 10 });
     expect(await check.exists(`${ns}:v:k`)).toBe(1);
   });
 
   test('Redis slow (CLIENT PAUSE): a read waits at most secondLevelTimeout, then uses the loader', async () => {
-    const url = `redis://127.0.0.1:${port}`;
+    const url = server.url;
     const { cache } = await tiered(url, namespace(), 'slow', { secondLevelTimeout: 50 });
     const admin = raw();
     await admin.connect();

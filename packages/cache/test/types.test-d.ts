@@ -1,5 +1,5 @@
 import { describe, expectTypeOf, test } from 'vitest';
-import { Cache, type CacheStats, type Memo } from '../src/index.js';
+import { Cache, type CacheStats, type Memo, type SecondLevel, type SecondLevelEvents } from '../src/index.js';
 
 describe('public types', () => {
   test('get returns V | undefined; getOrLoad returns Promise<V>', () => {
@@ -30,5 +30,26 @@ describe('public types', () => {
       expectTypeOf(stale).toEqualTypeOf<string | undefined>();
       return 'v';
     });
+  });
+
+  test('a SecondLevel written before the connection events (one-argument subscribe, no bound) still fits', () => {
+    const legacy = {
+      get: async () => undefined,
+      set: async () => {},
+      delete: async () => {},
+      invalidateTag: async () => {},
+      clear: async () => {},
+      publish: async () => {},
+      subscribe: (_listener: (m: { origin: string }) => void) => {},
+      acquireLock: async () => true,
+      releaseLock: async () => {},
+      close: async () => {},
+    };
+    expectTypeOf(legacy).toExtend<SecondLevel>();
+    new Cache<string>({ max: 10, secondLevel: legacy });
+    expectTypeOf<SecondLevelEvents>().toEqualTypeOf<{
+      readonly busRestored?: () => void;
+      readonly reconnected?: () => void;
+    }>();
   });
 });

@@ -6,6 +6,7 @@ import { InvalidOptionError } from './errors.js';
 import { bucketPrefixes, hasSum, leValues, writeHistogram } from './histogram.js';
 import { braces, type Format, writeHeader } from './metric.js';
 import { formatValue, labelText } from './names.js';
+import { resolveFormat } from './options.js';
 import { type ExpositionFormat, type SliceBudget, writeAll } from './registry.js';
 import { QuantileSketch } from './sketch.js';
 import type { MetricSnapshot, SeriesSnapshot } from './snapshot.js';
@@ -31,12 +32,8 @@ export function mergeSnapshots(perProcess: readonly (readonly MetricSnapshot[])[
       if (!entry) {
         entry = { meta: m, series: new Map() };
         byName.set(m.name, entry);
-      } else if (entry.meta.type !== m.type || String(entry.meta.buckets) !== String(m.buckets)) {
-        throw new InvalidOptionError(
-          m.name,
-          'type/buckets',
-          'differ between processes: declare the metric the same way in every worker',
-        );
+      } else {
+        checkSameDeclaration(entry.meta, m);
       }
       for (const s of m.series) addSeries(entry.series, s);
     }
@@ -45,6 +42,16 @@ export function mergeSnapshots(perProcess: readonly (readonly MetricSnapshot[])[
     ...meta,
     series: [...series.values()].flatMap((s) => finish(meta, s)),
   }));
+}
+
+/** One metric must be declared alike in every process: its series could not be merged otherwise. */
+function checkSameDeclaration(first: MetricSnapshot, other: MetricSnapshot): void {
+  const alike = (what: string) =>
+    `the same as in the other processes (declare the metric alike in every worker): ${what}`;
+  if (first.type !== other.type) throw new InvalidOptionError(`${other.name}.type`, alike(first.type), other.type);
+  if (String(first.buckets) !== String(other.buckets)) {
+    throw new InvalidOptionError(`${other.name}.buckets`, alike(`[${first.buckets?.join(', ')}]`), other.buckets);
+  }
 }
 
 function addSeries(into: Map<string, MergedSeries>, s: SeriesSnapshot): void {
@@ -112,17 +119,18 @@ function combineGauge(rule: MetricSnapshot['aggregate'], values: number[]): numb
 }
 
 /** The exposition of merged snapshots, in the same format a local registry writes. */
-export function formatSnapshots(
+export async function formatSnapshots(
   snapshots: readonly MetricSnapshot[],
-  format: ExpositionFormat = 'prometheus',
+  format?: ExpositionFormat,
 ): Promise<string> {
-  const fmt: Format = { openMetrics: format === 'openmetrics' };
-  return writeAll(
+  const fmt: Format = { openMetrics: resolveFormat('format', format) === 'openmetrics' };
+  const { text } = await writeAll(
     snapshots.map((m) => ({
       write: (out: string[], _f: Format, budget: SliceBudget) => writeSnapshot(out, m, fmt, budget),
     })),
     fmt,
   );
+  return text;
 }
 
 function* writeSnapshot(

@@ -4,8 +4,9 @@
 // MessagePort), merges the answers and formats them like a local registry.
 import cluster from 'node:cluster';
 import { formatSnapshots, mergeSnapshots } from './aggregate.js';
-import { MetricsError } from './errors.js';
-import { defaultRegistry, type ExpositionFormat, type Registry } from './registry.js';
+import { AggregationError } from './errors.js';
+import { type AggregateOptions, resolveAggregateOptions } from './options.js';
+import { defaultRegistry, type Registry } from './registry.js';
 import type { MetricSnapshot } from './snapshot.js';
 
 const REQUEST = 'perf:metrics:request';
@@ -28,13 +29,6 @@ export interface MetricsPeer {
   off(event: 'message', listener: (message: unknown) => void): unknown;
   send?(message: unknown): unknown;
   postMessage?(message: unknown): unknown;
-}
-
-/** A peer did not answer in time, or answered with an error. */
-export class AggregationError extends MetricsError {
-  constructor(message: string) {
-    super('PERF_METRICS_AGGREGATION', message);
-  }
 }
 
 function post(peer: MetricsPeer, message: unknown): void {
@@ -90,21 +84,12 @@ function ask(peer: MetricsPeer, timeoutMs: number): Promise<MetricSnapshot[]> {
   });
 }
 
-export interface AggregateOptions {
-  /** Exposition format. Default `prometheus` (text 0.0.4). */
-  readonly format?: ExpositionFormat;
-  /** How long to wait for each peer. Default 5,000 ms. */
-  readonly timeoutMs?: number;
-  /** This process's own registry, merged with the peers' (e.g. the primary's own metrics). */
-  readonly local?: Registry;
-}
-
-/** Asks every peer for its metrics and returns the merged exposition. */
+/** Asks every peer for its metrics and returns the merged exposition. Bad options reject before any peer is asked. */
 export async function aggregateMetrics(peers: Iterable<MetricsPeer>, options: AggregateOptions = {}): Promise<string> {
-  const timeoutMs = options.timeoutMs ?? 5_000;
+  const { timeoutMs, local, format } = resolveAggregateOptions(options);
   const answers = await Promise.all([...peers].map((p) => ask(p, timeoutMs)));
-  if (options.local) answers.push(await options.local.snapshot());
-  return formatSnapshots(mergeSnapshots(answers), options.format);
+  if (local) answers.push(await local.snapshot());
+  return formatSnapshots(mergeSnapshots(answers), format);
 }
 
 /** In the cluster primary: the merged metrics of every live worker (each must call `answerMetricRequests()`). */

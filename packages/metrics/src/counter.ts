@@ -1,6 +1,7 @@
 import { InvalidValueError } from './errors.js';
-import { braces, type Format, familyName, Metric, type MetricOptions } from './metric.js';
+import { braces, type Format, familyName, Metric } from './metric.js';
 import { formatValue } from './names.js';
+import type { CounterOptions } from './options.js';
 import { ACTIVE, type LabelValues, Series } from './series.js';
 import type { SeriesSnapshot } from './snapshot.js';
 
@@ -25,8 +26,6 @@ export class CounterChild extends Series {
 function badIncrement(metric: string, n: unknown): InvalidValueError {
   return new InvalidValueError(metric, n, 'a counter only goes up: pass a finite number ≥ 0');
 }
-
-export type CounterOptions<L extends string> = MetricOptions<L, Counter<L>>;
 
 /** A value that only goes up (requests served, bytes sent). Name it `..._total`. */
 export class Counter<L extends string = never> extends Metric<CounterChild, L> {

@@ -12,18 +12,8 @@ import { getHeapSpaceStatistics } from 'node:v8';
 import { Counter } from './counter.js';
 import { Gauge } from './gauge.js';
 import { Histogram } from './histogram.js';
+import { type DefaultMetricsOptions, resolveDefaultMetricsOptions } from './options.js';
 import { defaultRegistry, type Registry } from './registry.js';
-
-export interface DefaultMetricsOptions {
-  /** Default {@link defaultRegistry}. */
-  readonly registry?: Registry;
-  /** Prepended to every name, e.g. `myapp_`. Default none. */
-  readonly prefix?: string;
-  /** Buckets of `nodejs_gc_duration_seconds`. Default prom-client's [0.001, 0.01, 0.1, 1, 2, 5]. */
-  readonly gcDurationBuckets?: readonly number[];
-  /** Sampling resolution of the event-loop delay monitor, ms. Default 10. */
-  readonly eventLoopMonitoringPrecision?: number;
-}
 
 const GC_KINDS: Record<number, string> = {
   [constants.NODE_PERFORMANCE_GC_MAJOR]: 'major',
@@ -34,8 +24,8 @@ const GC_KINDS: Record<number, string> = {
 
 /** Registers the default process metrics. Returns a function that stops the monitors they use. */
 export function collectDefaultMetrics(options: DefaultMetricsOptions = {}): () => void {
-  const registry = options.registry ?? defaultRegistry;
-  const p = options.prefix ?? '';
+  const resolved = resolveDefaultMetricsOptions(options, defaultRegistry);
+  const { registry, prefix: p } = resolved;
   const at = { registry };
 
   const cpuUser = new Counter({
@@ -119,13 +109,13 @@ export function collectDefaultMetrics(options: DefaultMetricsOptions = {}): () =
     ...at,
   }).set({ version: process.version, major: major!, minor: minor!, patch: patch! }, 1);
 
-  const stopLoop = eventLoopMetrics(p, registry, options.eventLoopMonitoringPrecision ?? 10);
+  const stopLoop = eventLoopMetrics(p, registry, resolved.eventLoopMonitoringPrecision);
 
   const gc = new Histogram({
     name: `${p}nodejs_gc_duration_seconds`,
     help: 'Garbage collection duration by kind, one of major, minor, incremental or weakcb.',
     labelNames: ['kind'],
-    buckets: options.gcDurationBuckets ?? [0.001, 0.01, 0.1, 1, 2, 5],
+    buckets: resolved.gcDurationBuckets,
     ...at,
   });
   const observer = new PerformanceObserver((list) => {

@@ -1,6 +1,7 @@
-import { InvalidOptionError, InvalidValueError } from './errors.js';
-import { braces, type Format, Metric, type MetricOptions } from './metric.js';
+import { InvalidValueError } from './errors.js';
+import { braces, type Format, Metric } from './metric.js';
 import { formatValue } from './names.js';
+import { type GaugeOptions, resolveGaugeAggregate, resolveMetricName } from './options.js';
 import { ACTIVE, type LabelValues, Series } from './series.js';
 import type { GaugeAggregation, SeriesSnapshot } from './snapshot.js';
 import { startTimer } from './timer.js';
@@ -49,27 +50,13 @@ function badValue(metric: string, v: unknown): InvalidValueError {
   return new InvalidValueError(metric, v, 'pass a number (NaN is refused)');
 }
 
-export interface GaugeOptions<L extends string> extends MetricOptions<L, Gauge<L>> {
-  /** How the gauges of several processes combine when aggregated (cluster, worker threads). Default `sum`. */
-  readonly aggregate?: GaugeAggregation;
-}
-
-const AGGREGATIONS: readonly GaugeAggregation[] = ['sum', 'min', 'max', 'average', 'first', 'omit'];
-
 /** A value that goes up and down (queue depth, pool size, temperature). */
 export class Gauge<L extends string = never> extends Metric<GaugeChild, L> {
   readonly type = 'gauge' as const;
   readonly aggregate: GaugeAggregation;
 
   constructor(options: GaugeOptions<L>) {
-    const aggregate = options?.aggregate ?? 'sum';
-    if (!AGGREGATIONS.includes(aggregate)) {
-      throw new InvalidOptionError(
-        options.name,
-        'aggregate',
-        `must be one of ${AGGREGATIONS.join(', ')}, got ${aggregate}`,
-      );
-    }
+    const aggregate = resolveGaugeAggregate(resolveMetricName(options), options.aggregate);
     super(options, (table) => (v, t, c) => new GaugeChild(table, v, t, c));
     this.aggregate = aggregate;
   }

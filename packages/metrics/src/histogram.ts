@@ -1,8 +1,8 @@
-import { DEFAULT_BUCKETS, validateBuckets } from './buckets.js';
 import { InvalidValueError } from './errors.js';
-import { braces, type Format, type MetricOptions } from './metric.js';
+import { braces, type Format } from './metric.js';
 import { flat, formatBound, formatValue } from './names.js';
 import { ObservingMetric } from './observing.js';
+import { type HistogramOptions, resolveBuckets, resolveMetricName } from './options.js';
 import { ACTIVE, Series, type SeriesTable } from './series.js';
 import type { SeriesSnapshot } from './snapshot.js';
 import { startTimer } from './timer.js';
@@ -63,11 +63,6 @@ function badObservation(metric: string, v: unknown): InvalidValueError {
   return new InvalidValueError(metric, v, 'observe a number (NaN is refused)');
 }
 
-export interface HistogramOptions<L extends string> extends MetricOptions<L, Histogram<L>> {
-  /** Upper bounds, strictly increasing; `+Inf` is implied. Default: prom-client's defaults (5 ms to 10 s). */
-  readonly buckets?: readonly number[];
-}
-
 /** Counts observations in buckets (latencies, sizes); exposes `_bucket`, `_sum`, `_count`. */
 export class Histogram<L extends string = never> extends ObservingMetric<HistogramChild, L> {
   readonly type = 'histogram' as const;
@@ -76,7 +71,7 @@ export class Histogram<L extends string = never> extends ObservingMetric<Histogr
   private readonly les: readonly [readonly string[], readonly string[]];
 
   constructor(options: HistogramOptions<L>) {
-    const bounds = new Float64Array(validateBuckets(options?.name, options?.buckets ?? DEFAULT_BUCKETS));
+    const bounds = new Float64Array(resolveBuckets(`${resolveMetricName(options)}.buckets`, options.buckets));
     super(options, (table) => (v, t, c) => new HistogramChild(table, bounds, v, t, c));
     this.buckets = Array.from(bounds);
     this.les = [leValues(this.buckets, { openMetrics: false }), leValues(this.buckets, { openMetrics: true })];

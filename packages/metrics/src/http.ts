@@ -1,6 +1,7 @@
 // Serving /metrics: a node:http request handler and a fastify plugin. Both pick
 // the format from the scraper's Accept header.
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { FastifyMetricsOptions } from './options.js';
 import { contentType, defaultRegistry, negotiate, type Registry } from './registry.js';
 
 async function render(registry: Registry, headers: IncomingHttpHeaders): Promise<{ type: string; body: string }> {
@@ -35,13 +36,6 @@ export interface FastifyInstanceLike {
 }
 export interface FastifyReplyLike {
   header(name: string, value: string): unknown;
-}
-
-export interface FastifyMetricsOptions {
-  /** Default {@link defaultRegistry}. */
-  readonly registry?: Registry;
-  /** Route path. Default `/metrics`. */
-  readonly path?: string;
 }
 
 /** fastify plugin: `app.register(fastifyMetrics, { registry })` adds `GET /metrics`. */

@@ -1,13 +1,15 @@
 export { formatSnapshots, mergeSnapshots } from './aggregate.js';
 export { countChannel, observeChannel } from './bridge.js';
-export { DEFAULT_BUCKETS, exponentialBuckets, linearBuckets } from './buckets.js';
-export type { AggregateOptions, MetricsPeer } from './cluster.js';
-export { AggregationError, aggregateMetrics, answerMetricRequests, clusterMetrics } from './cluster.js';
-export type { CounterOptions } from './counter.js';
+export { exponentialBuckets, linearBuckets } from './buckets.js';
+export type { MetricsChannelMessages, OverflowMessage, ScrapeMessage } from './channels.js';
+export { channelNames } from './channels.js';
+export type { MetricsPeer } from './cluster.js';
+export { aggregateMetrics, answerMetricRequests, clusterMetrics } from './cluster.js';
 export { Counter, CounterChild } from './counter.js';
-export type { DefaultMetricsOptions } from './defaults.js';
 export { collectDefaultMetrics } from './defaults.js';
+export type { MetricsErrorCode } from './errors.js';
 export {
+  AggregationError,
   DuplicateMetricError,
   InvalidNameError,
   InvalidOptionError,
@@ -15,14 +17,24 @@ export {
   LabelMismatchError,
   MetricsError,
 } from './errors.js';
-export type { GaugeOptions } from './gauge.js';
 export { Gauge, GaugeChild } from './gauge.js';
-export type { HistogramOptions } from './histogram.js';
 export { Histogram, HistogramChild } from './histogram.js';
-export type { FastifyInstanceLike, FastifyMetricsOptions, FastifyReplyLike } from './http.js';
+export type { FastifyInstanceLike, FastifyReplyLike } from './http.js';
 export { fastifyMetrics, metricsHandler } from './http.js';
-export type { MetricOptions, MetricType } from './metric.js';
-export type { Collectable, ExpositionFormat } from './registry.js';
+export type { MetricStats, MetricType } from './metric.js';
+export type {
+  AggregateOptions,
+  CounterOptions,
+  DefaultMetricsOptions,
+  FastifyMetricsOptions,
+  GaugeOptions,
+  HistogramOptions,
+  MetricOptions,
+  RegistryOptions,
+  SummaryOptions,
+} from './options.js';
+export { DEFAULT_BUCKETS } from './options.js';
+export type { Collectable, ExpositionFormat, RegistryStats } from './registry.js';
 export {
   contentType,
   defaultRegistry,
@@ -35,5 +47,4 @@ export type { LabelValues } from './series.js';
 export { OVERFLOW_VALUE } from './series.js';
 export type { SketchSnapshot } from './sketch.js';
 export type { GaugeAggregation, MetricSnapshot, SeriesSnapshot } from './snapshot.js';
-export type { SummaryOptions } from './summary.js';
 export { Summary, SummaryChild } from './summary.js';

@@ -1,8 +1,10 @@
 // What every metric type shares: its name and help, its label table, its
 // registration, the collect callback run at scrape time and the exposition
 // header. The types (counter.ts, gauge.ts, ...) add their values and sample lines.
-import { InvalidOptionError, LabelMismatchError } from './errors.js';
-import { escapeHelp, validateMetricName } from './names.js';
+import { type OverflowMessage, overflowChannel } from './channels.js';
+import { LabelMismatchError } from './errors.js';
+import { escapeHelp } from './names.js';
+import { type MetricOptions, resolveMetricOptions } from './options.js';
 import type { Registry, SliceBudget } from './registry.js';
 import { defaultRegistry } from './registry.js';
 import { type LabelValues, type Series, SeriesTable } from './series.js';
@@ -10,44 +12,31 @@ import type { MetricSnapshot, SeriesSnapshot } from './snapshot.js';
 
 export type MetricType = 'counter' | 'gauge' | 'histogram' | 'summary';
 
-/** Options every metric takes. */
-/** Options every metric takes; `M` is the metric's own type, given to `collect`. */
-export interface MetricOptions<L extends string, M = unknown> {
-  /** Metric name: letters, digits, `_` and `:`, not starting with a digit. Counters conventionally end in `_total`. */
+/** What `metric.stats()` returns: a fresh object at each call. */
+export interface MetricStats {
+  /** The metric's `name`. */
   readonly name: string;
-  /** One line saying what the metric measures (the `# HELP` line). */
-  readonly help: string;
-  /** Label names, declared once; every update passes exactly these. Default: none. */
-  readonly labelNames?: readonly L[];
-  /** Registry to register in; `null` for none. Default: {@link defaultRegistry}. */
-  readonly registry?: Registry | null;
-  /**
-   * Cardinality cap: at most this many label sets. Past it, new label sets are
-   * folded into one series whose every label is `__overflow__`, and a warning
-   * (code `PERF_METRICS_CARDINALITY`) is emitted once. Default: 10,000.
-   */
-  readonly maxSeries?: number;
-  /** Remove a series not updated for this long (checked at scrape time). Default: never. */
-  readonly seriesTtlMs?: number;
-  /** Called at every scrape before the values are read, e.g. to set a gauge from another object's `stats()`. */
-  readonly collect?: (this: M, metric: M) => void | Promise<void>;
-  /** Wall clock in ms since the epoch, for `_created`, `seriesTtlMs` and the summary window. Default: `Date.now`. */
-  readonly now?: () => number;
+  /** Series held now (label sets, the `__overflow__` one included). */
+  readonly series: number;
+  /** The `maxSeries` cap. */
+  readonly maxSeries: number;
+  /** Label lookups past the cap that went to the `__overflow__` series (each `inc(labels)`, `labels()`...). */
+  readonly overflowed: number;
 }
-
-export const DEFAULT_MAX_SERIES = 10_000;
 
 /** Output format of an exposition. */
 export interface Format {
   readonly openMetrics: boolean;
 }
 
-function warnOverflow(metric: string, cap: number): void {
+/** The first label set past a metric's cap: a one-time process warning, and the overflow channel. */
+function reportOverflow(registry: Registry | null, message: Omit<OverflowMessage, 'registry'>): void {
   process.emitWarning(
-    `${metric}: more than ${cap} label sets; new ones are counted in the __overflow__ series. ` +
+    `@perf/metrics: ${message.name}: more than ${message.maxSeries} label sets; new ones are counted in the __overflow__ series. ` +
       'Remove unbounded values (ids, paths) from the labels or raise maxSeries.',
     { code: 'PERF_METRICS_CARDINALITY' },
   );
+  if (overflowChannel.hasSubscribers) overflowChannel.publish({ ...message, registry: registry?.name });
 }
 
 export abstract class Metric<S extends Series, L extends string> {
@@ -64,33 +53,37 @@ export abstract class Metric<S extends Series, L extends string> {
     options: MetricOptions<L, never>,
     make: (table: SeriesTable<S>) => (v: readonly string[], t: string, c: number) => S,
   ) {
-    if (options === null || typeof options !== 'object') {
-      throw new InvalidOptionError('metric', 'options', 'must be an object with at least name and help');
-    }
-    validateMetricName(options.name);
-    if (typeof options.help !== 'string' || options.help === '') {
-      throw new InvalidOptionError(options.name, 'help', 'must be a non-empty string saying what is measured');
-    }
-    this.name = options.name;
-    this.help = options.help;
-    this.labelNames = options.labelNames ?? [];
-    // The callback is typed for the concrete metric class; here it is called with that very instance.
-    this.collectFn = options.collect as ((this: unknown, metric: unknown) => void | Promise<void>) | undefined;
+    const resolved = resolveMetricOptions(options, defaultRegistry);
+    this.name = resolved.name;
+    this.help = resolved.help;
+    // Checked by the resolver, which made this copy of the declared names.
+    this.labelNames = resolved.labelNames as readonly L[];
+    this.collectFn = resolved.collect;
+    const { registry } = resolved;
     const table: SeriesTable<S> = new SeriesTable<S>(
       {
-        metric: options.name,
-        labelNames: this.labelNames,
-        maxSeries: options.maxSeries ?? DEFAULT_MAX_SERIES,
-        seriesTtlMs: options.seriesTtlMs,
-        now: options.now ?? Date.now,
-        onOverflow: warnOverflow,
+        metric: resolved.name,
+        labelNames: resolved.labelNames,
+        maxSeries: resolved.maxSeries,
+        seriesTtlMs: resolved.seriesTtlMs,
+        now: resolved.now,
+        onOverflow: (message) => reportOverflow(registry, message),
       },
       (v, t, c) => make(table)(v, t, c),
     );
     this.table = table;
     this.unlabelled = this.labelNames.length === 0 ? table.single() : undefined;
-    const registry = options.registry === undefined ? defaultRegistry : options.registry;
     registry?.register(this);
+  }
+
+  /** Counters of this metric: a fresh plain object at each call. */
+  stats(): MetricStats {
+    return {
+      name: this.name,
+      series: this.table.all.size,
+      maxSeries: this.table.maxSeries,
+      overflowed: this.table.overflowed,
+    };
   }
 
   /** The series of a metric without labels; throws if the metric declared labels. */

@@ -2,8 +2,8 @@
 // so a lookup by a label object costs one Map.get per label on strings that V8
 // has already hashed (no key string is built per call). The tree also enforces
 // the cardinality cap and expires idle series.
-import { InvalidOptionError, LabelMismatchError } from './errors.js';
-import { labelText, validateLabelName } from './names.js';
+import { LabelMismatchError } from './errors.js';
+import { labelText } from './names.js';
 
 /**
  * Label values by declared label name. Numbers are turned into strings (string
@@ -60,13 +60,19 @@ export abstract class Series {
   }
 }
 
+/** The metric's resolved options the table needs (checked by `resolveMetricOptions`). */
 export interface SeriesTableOptions {
   readonly metric: string;
   readonly labelNames: readonly string[];
   readonly maxSeries: number;
   readonly seriesTtlMs: number | undefined;
   readonly now: () => number;
-  readonly onOverflow: (metric: string, cap: number) => void;
+  /** Called once, with the first label set past the cap. */
+  readonly onOverflow: (overflow: {
+    readonly name: string;
+    readonly maxSeries: number;
+    readonly labels: Readonly<Record<string, string>>;
+  }) => void;
 }
 
 type Node = Map<unknown, unknown>;
@@ -78,6 +84,8 @@ export class SeriesTable<S extends Series> {
   /** Every live series, in creation order (the exposition order). */
   readonly all = new Set<S>();
   private readonly root: Node = new Map();
+  /** Label lookups past the cap that went to the overflow series (counted on the slow path only). */
+  overflowed = 0;
   private overflow: S | undefined;
   private warned = false;
 
@@ -85,21 +93,13 @@ export class SeriesTable<S extends Series> {
     private readonly options: SeriesTableOptions,
     private readonly make: (labelValues: readonly string[], labelText: string, createdAt: number) => S,
   ) {
-    const { metric, labelNames, maxSeries, seriesTtlMs } = options;
-    const seen = new Set<string>();
-    for (const name of labelNames) {
-      validateLabelName(name);
-      if (seen.has(name)) throw new InvalidOptionError(metric, 'labelNames', `repeats ${JSON.stringify(name)}`);
-      seen.add(name);
-    }
-    if (!Number.isInteger(maxSeries) || maxSeries < 1) {
-      throw new InvalidOptionError(metric, 'maxSeries', `must be an integer ≥ 1, got ${maxSeries}`);
-    }
-    if (seriesTtlMs !== undefined && !(seriesTtlMs > 0)) {
-      throw new InvalidOptionError(metric, 'seriesTtlMs', `must be > 0 ms, got ${seriesTtlMs}`);
-    }
-    this.metric = metric;
-    this.names = labelNames;
+    this.metric = options.metric;
+    this.names = options.labelNames;
+  }
+
+  /** The cardinality cap. */
+  get maxSeries(): number {
+    return this.options.maxSeries;
   }
 
   /** The series of a label object. Hot path: one Map.get per label, then a key count. */
@@ -135,7 +135,7 @@ export class SeriesTable<S extends Series> {
     const values = this.validate(labels);
     const found = this.find(values);
     if (found) return found;
-    if (this.all.size >= this.options.maxSeries) return this.overflowSeries();
+    if (this.all.size >= this.options.maxSeries) return this.overflowSeries(values);
     return this.create(values);
   }
 
@@ -190,7 +190,9 @@ export class SeriesTable<S extends Series> {
     this.all.add(series);
   }
 
-  private overflowSeries(): S {
+  /** The series that counts every label set past the cap; `values` is the label set that did not fit. */
+  private overflowSeries(values: readonly string[]): S {
+    this.overflowed++;
     if (!this.overflow) {
       // In the tree like any series, so that a real label set spelled __overflow__ is the same series, not a duplicate.
       const values = this.names.map(() => OVERFLOW_VALUE);
@@ -198,7 +200,9 @@ export class SeriesTable<S extends Series> {
     }
     if (!this.warned) {
       this.warned = true;
-      this.options.onOverflow(this.options.metric, this.options.maxSeries);
+      const labels: Record<string, string> = {};
+      for (let i = 0; i < this.names.length; i++) labels[this.names[i]!] = values[i]!;
+      this.options.onOverflow({ name: this.metric, maxSeries: this.options.maxSeries, labels });
     }
     return this.overflow;
   }
@@ -229,7 +233,7 @@ export class SeriesTable<S extends Series> {
   reattach(series: S): S {
     const current = this.find(series.labelValues);
     if (current) return current;
-    if (this.all.size >= this.options.maxSeries) return this.overflowSeries();
+    if (this.all.size >= this.options.maxSeries) return this.overflowSeries(series.labelValues);
     series.state = ACTIVE;
     this.insert(series);
     return series;

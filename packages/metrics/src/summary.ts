@@ -1,7 +1,8 @@
-import { InvalidOptionError, InvalidValueError } from './errors.js';
-import { braces, type Format, type MetricOptions } from './metric.js';
+import { InvalidValueError } from './errors.js';
+import { braces, type Format } from './metric.js';
 import { formatBound, formatValue } from './names.js';
 import { ObservingMetric } from './observing.js';
+import { resolveSummaryOptions, type SummaryOptions } from './options.js';
 import { ACTIVE, Series, type SeriesTable } from './series.js';
 import { QuantileSketch } from './sketch.js';
 import type { SeriesSnapshot } from './snapshot.js';
@@ -84,39 +85,18 @@ export class SummaryChild extends Series {
   }
 }
 
-export interface SummaryOptions<L extends string> extends MetricOptions<L, Summary<L>> {
-  /** Quantiles to expose, each in [0, 1]. Default [0.5, 0.9, 0.95, 0.99]. */
-  readonly percentiles?: readonly number[];
-  /** Observations older than this leave the quantiles (not `_sum`/`_count`). Default 600. */
-  readonly maxAgeSeconds?: number;
-  /** Number of buckets the window slides by. Default 5. */
-  readonly ageBuckets?: number;
-  /** Relative accuracy of every quantile. Default 0.01 (1%). */
-  readonly accuracy?: number;
-}
-
 /** Quantiles over a sliding window, in bounded memory, mergeable across processes. */
 export class Summary<L extends string = never> extends ObservingMetric<SummaryChild, L> {
   readonly type = 'summary' as const;
   readonly percentiles: readonly number[];
 
   constructor(options: SummaryOptions<L>) {
-    const name = options?.name;
-    const percentiles = options?.percentiles ?? [0.5, 0.9, 0.95, 0.99];
-    for (const q of percentiles) {
-      if (!(q >= 0 && q <= 1)) throw new InvalidOptionError(name, 'percentiles', `must be in [0, 1], got ${q}`);
-    }
-    const maxAge = options?.maxAgeSeconds ?? 600;
-    const ageBuckets = options?.ageBuckets ?? 5;
-    const alpha = options?.accuracy ?? 0.01;
-    if (!(maxAge > 0)) throw new InvalidOptionError(name, 'maxAgeSeconds', `must be > 0, got ${maxAge}`);
-    if (!Number.isInteger(ageBuckets) || ageBuckets < 1) {
-      throw new InvalidOptionError(name, 'ageBuckets', `must be an integer ≥ 1, got ${ageBuckets}`);
-    }
-    if (!(alpha > 0 && alpha < 1)) throw new InvalidOptionError(name, 'accuracy', `must be in (0, 1), got ${alpha}`);
-    const window: Window = { ageBuckets, bucketMs: (maxAge * 1000) / ageBuckets, alpha, now: options?.now ?? Date.now };
+    const { percentiles, maxAgeSeconds, ageBuckets, accuracy } = resolveSummaryOptions(options);
+    // The window reads the clock the metric reads (its `now` option, checked by the base class).
+    const now = typeof options.now === 'function' ? options.now : Date.now;
+    const window: Window = { ageBuckets, bucketMs: (maxAgeSeconds * 1000) / ageBuckets, alpha: accuracy, now };
     super(options, (table) => (v, t, c) => new SummaryChild(table, window, v, t, c));
-    this.percentiles = [...percentiles];
+    this.percentiles = percentiles;
   }
 
   protected writeSeries(out: string[], s: SummaryChild, fmt: Format): void {

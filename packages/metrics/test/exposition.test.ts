@@ -1,8 +1,8 @@
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { manualClock } from '@perf/testing';
 import Fastify from 'fastify';
-import parse from 'parse-prometheus-text-format';
 import { describe, expect, it } from 'vitest';
 import {
   Counter,
@@ -16,10 +16,11 @@ import {
   Registry,
   Summary,
 } from '../src/index.js';
+import { parsePrometheusText } from './parsePrometheusText.js';
 
 function sampleRegistry(): Registry {
   const registry = new Registry();
-  const now = () => 1_700_000_000_500;
+  const { now } = manualClock(1_700_000_000_500);
   const c = new Counter({
     name: 'http_requests_total',
     help: 'Requests by route.\nSecond "line" \\.',
@@ -47,7 +48,7 @@ function sampleRegistry(): Registry {
 describe('Prometheus text format 0.0.4', () => {
   it('parses with an independent parser: types, escaped labels, cumulative buckets with +Inf, _sum/_count', async () => {
     const text = await sampleRegistry().metrics();
-    const families = parse(text);
+    const families = parsePrometheusText(text);
     const byName = new Map(families.map((f) => [f.name, f]));
     expect(byName.get('http_requests_total')).toMatchObject({
       type: 'COUNTER',
@@ -98,10 +99,39 @@ describe('OpenMetrics 1.0', () => {
     }
   });
 
+  it('omits _sum of a histogram that saw a negative observation (it is no longer a counter)', async () => {
+    const registry = new Registry();
+    const h = new Histogram({ name: 'delta', help: 'D.', buckets: [0, 1], registry, now: manualClock(0).now });
+    h.observe(-2);
+    h.observe(0.5);
+    const om = await registry.metrics('openmetrics');
+    expect(om).not.toContain('delta_sum');
+    expect(om).toContain('delta_count 2\n');
+    // The 0.0.4 format has no such rule: _sum stays.
+    expect(await registry.metrics()).toContain('delta_sum -1.5\n');
+  });
+
+  it('omits _sum of a histogram with a negative bucket bound', async () => {
+    const registry = new Registry();
+    const h = new Histogram({ name: 'temp', help: 'T.', buckets: [-10, 0, 10], registry, now: manualClock(0).now });
+    h.observe(3);
+    expect(await registry.metrics('openmetrics')).not.toContain('temp_sum');
+  });
+
   it('is chosen by the Accept header', () => {
     expect(negotiate('application/openmetrics-text; version=1.0.0,text/plain;version=0.0.4;q=0.5')).toBe('openmetrics');
     expect(negotiate('text/plain;version=0.0.4')).toBe('prometheus');
     expect(negotiate(undefined)).toBe('prometheus');
+  });
+});
+
+describe('the format argument', () => {
+  it('refuses a format it does not write, instead of answering in another one', async () => {
+    await expect(new Registry().metrics('json' as never)).rejects.toMatchObject({
+      code: 'PERF_METRICS_INVALID_OPTION',
+      option: 'format',
+      message: '@perf/metrics: option format must be "prometheus" or "openmetrics", received "json"',
+    });
   });
 });
 
@@ -113,7 +143,7 @@ describe('serving /metrics', () => {
     try {
       const plain = await fetch(url);
       expect(plain.headers.get('content-type')).toBe(PROMETHEUS_CONTENT_TYPE);
-      expect(parse(await plain.text()).length).toBe(4);
+      expect(parsePrometheusText(await plain.text()).length).toBe(4);
       const om = await fetch(url, { headers: { accept: 'application/openmetrics-text; version=1.0.0' } });
       expect(om.headers.get('content-type')).toBe(OPENMETRICS_CONTENT_TYPE);
       expect((await om.text()).endsWith('# EOF\n')).toBe(true);

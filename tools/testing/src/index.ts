@@ -1,7 +1,8 @@
 export type { Deferred } from './deferred.js';
 export { deferred } from './deferred.js';
-export { closedPort } from './ports.js';
-export type { ExampleRun } from './readme.js';
-export { packageDirOf, runReadmeExample } from './readme.js';
+export { closedPort, freePort } from './ports.js';
+export { seededRandom } from './random.js';
 export type { Service } from './services.js';
-export { postgres, redis } from './services.js';
+export { postgres, redis, tempDatabase } from './services.js';
+export type { ManualClock } from './time.js';
+export { FAKE_NOW, manualClock, useFakeTime } from './time.js';

@@ -8,3 +8,10 @@ export async function closedPort(): Promise<number> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
 }
+
+/**
+ * A loopback port free right now, for a server whose own URL must be known
+ * before it listens (an OAuth issuer names itself). The OS picked it; another
+ * process could take it before the server binds, which loopback tests accept.
+ */
+export const freePort = closedPort;

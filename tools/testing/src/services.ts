@@ -59,3 +59,33 @@ function service(kind: Kind): Promise<Service> {
 export const postgres = (): Promise<Service> => service('postgres');
 /** Redis at `REDIS_URL` (default `redis://127.0.0.1:6379`). */
 export const redis = (): Promise<Service> => service('redis');
+
+/**
+ * A database of its own on the PostgreSQL server of `postgres()`, for a test
+ * whose schema has fixed table names (an app's): created empty, dropped by `drop()`.
+ */
+export async function tempDatabase(serverUrl: string, prefix: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const { default: pg } = await import('pg');
+  const name = `${prefix}_${process.pid}_${Date.now().toString(36)}`.toLowerCase().replace(/[^a-z0-9_]/g, '_');
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.href,
+    async drop() {
+      const c = new pg.Client({ connectionString: serverUrl });
+      await c.connect();
+      try {
+        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await c.end();
+      }
+    },
+  };
+}

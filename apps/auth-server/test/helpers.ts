@@ -1,0 +1,47 @@
+// An auth server on loopback for one test file: a fresh data folder, the
+// embedded database (or DATABASE_URL's server when asked), port 0.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '@perf/testing';
+import { adminToken } from '../src/bootstrap.js';
+import { type AuthConfig, readConfig } from '../src/config.js';
+import { type AuthServer, createAuthServer } from '../src/server.js';
+
+export interface Running {
+  readonly server: AuthServer;
+  readonly base: string;
+  readonly dataDir: string;
+  readonly adminToken: string;
+  /** Registers a client through the admin API. */
+  putClient(clientId: string, spec: Record<string, unknown>): Promise<void>;
+  stop(options?: { keepData?: boolean }): Promise<void>;
+}
+
+export async function startAuthServer(env: Record<string, string> = {}, dataDir?: string): Promise<Running> {
+  const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'auth-server-'));
+  // The issuer names its own URL, so the port is chosen before the server starts.
+  const port = String(await freePort());
+  const config: AuthConfig = readConfig({ PORT: port, DATA_DIR: dir, LOG_LEVEL: 'silent', ...env });
+  const server = await createAuthServer(config, { logger: false });
+  const base = await server.listen();
+  const admin = adminToken(config);
+  return {
+    server,
+    base,
+    dataDir: dir,
+    adminToken: admin,
+    async putClient(clientId, spec) {
+      const res = await fetch(`${base}/admin/clients/${clientId}`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+        body: JSON.stringify(spec),
+      });
+      if (!res.ok) throw new Error(`PUT /admin/clients/${clientId}: ${res.status} ${await res.text()}`);
+    },
+    async stop({ keepData = false } = {}) {
+      await server.close();
+      if (!keepData) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
