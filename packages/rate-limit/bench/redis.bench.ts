@@ -87,7 +87,7 @@ for (const [name, l] of [
   ['leased', leased],
 ] as const) {
   const stats = l.stats();
-  if (stats.errors > 0 || stats.rejected > 0)
+  if (stats.failures > 0 || stats.rejected > 0)
     throw new Error(`${name}: a decision did not come from Redis: ${JSON.stringify(stats)}`);
   console.log(`${name}: ${stats.allowed} decisions, ${stats.roundTrips} round trips, ${stats.leased} from leases`);
 }

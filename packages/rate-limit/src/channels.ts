@@ -42,15 +42,35 @@ export interface LeaseMessage {
   readonly granted: number;
 }
 
-/** `RejectMessage` on every refused call. */
-export const rejectChannel = channel('perf:rate-limit:reject');
-/** `EvictMessage` when `maxKeys` forces a key out early. */
-export const evictChannel = channel('perf:rate-limit:evict');
-/** `StoreErrorMessage` on every failed or timed-out Redis call. */
-export const storeErrorChannel = channel('perf:rate-limit:store-error');
-/** `FallbackMessage` on every decision made without Redis. */
-export const fallbackChannel = channel('perf:rate-limit:fallback');
-/** `BreakerMessage` on every breaker state change. */
-export const breakerChannel = channel('perf:rate-limit:breaker');
-/** `LeaseMessage` on every lease taken from Redis. */
-export const leaseChannel = channel('perf:rate-limit:lease');
+/** The `node:diagnostics_channel` name of each event, `perf:rate-limit:<event>`. */
+export const channelNames = {
+  /** A call was refused by the quota: `RejectMessage`. */
+  reject: 'perf:rate-limit:reject',
+  /** `maxKeys` forced a key out before it was idle: `EvictMessage`. */
+  evict: 'perf:rate-limit:evict',
+  /** A Redis call failed or timed out: `StoreErrorMessage`. */
+  storeError: 'perf:rate-limit:store-error',
+  /** A decision was made by the `onRedisDown` policy: `FallbackMessage`. */
+  fallback: 'perf:rate-limit:fallback',
+  /** The breaker in front of Redis changed state: `BreakerMessage`. */
+  breaker: 'perf:rate-limit:breaker',
+  /** Units were leased from Redis: `LeaseMessage`. */
+  lease: 'perf:rate-limit:lease',
+} as const;
+
+/** The message type of each event of `channelNames`. */
+export interface RateLimitChannelMessages {
+  reject: RejectMessage;
+  evict: EvictMessage;
+  storeError: StoreErrorMessage;
+  fallback: FallbackMessage;
+  breaker: BreakerMessage;
+  lease: LeaseMessage;
+}
+
+export const rejectChannel = channel(channelNames.reject);
+export const evictChannel = channel(channelNames.evict);
+export const storeErrorChannel = channel(channelNames.storeError);
+export const fallbackChannel = channel(channelNames.fallback);
+export const breakerChannel = channel(channelNames.breaker);
+export const leaseChannel = channel(channelNames.lease);

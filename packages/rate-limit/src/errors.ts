@@ -39,9 +39,7 @@ export class InvalidOptionError extends RateLimitError {
   readonly received: unknown;
 
   constructor(option: string, expected: string, received: unknown) {
-    super(
-      `option "${option}" must be ${expected}, received ${show(received)}; fix the value passed to the constructor`,
-    );
+    super(`option ${option} must be ${expected}, received ${show(received)}`);
     this.option = option;
     this.expected = expected;
     this.received = received;
@@ -60,7 +58,7 @@ export class InvalidArgumentError extends RateLimitError {
   readonly received: unknown;
 
   constructor(argument: string, expected: string, received: unknown) {
-    super(`argument "${argument}" must be ${expected}, received ${show(received)}; fix the caller`);
+    super(`argument ${argument} must be ${expected}, received ${show(received)}`);
     this.argument = argument;
     this.expected = expected;
     this.received = received;
@@ -68,7 +66,7 @@ export class InvalidArgumentError extends RateLimitError {
 }
 
 /** `consume()` after `close()`: the limiter no longer decides. */
-export class ClosedError extends RateLimitError {
+export class RateLimiterClosedError extends RateLimitError {
   readonly code = 'PERF_RATE_LIMIT_CLOSED' as const;
 
   constructor(name: string) {
@@ -77,9 +75,9 @@ export class ClosedError extends RateLimitError {
 }
 
 /**
- * The store (Redis) did not answer within `timeoutMs`. Never thrown by
- * `consume()`: the decision falls back to the `onStoreDown` policy; the error is
- * counted (`stats().timeouts`) and published on `perf:rate-limit:store-error`.
+ * Redis did not answer within `timeoutMs`. Never thrown by `consume()`: the
+ * decision falls back to the `onRedisDown` policy; the error is counted
+ * (`stats().timeouts`) and published on `perf:rate-limit:store-error`.
  */
 export class StoreTimeoutError extends RateLimitError {
   readonly code = 'PERF_RATE_LIMIT_STORE_TIMEOUT' as const;
@@ -87,7 +85,7 @@ export class StoreTimeoutError extends RateLimitError {
 
   constructor(timeoutMs: number) {
     super(
-      `Redis did not answer within timeoutMs=${timeoutMs} ms; the decision used the onStoreDown policy (check Redis or raise timeoutMs)`,
+      `Redis did not answer within timeoutMs=${timeoutMs} ms; the decision used the onRedisDown policy (check Redis or raise timeoutMs)`,
     );
     this.timeoutMs = timeoutMs;
   }

@@ -4,20 +4,20 @@ export type {
   EvictMessage,
   FallbackMessage,
   LeaseMessage,
+  RateLimitChannelMessages,
   RejectMessage,
   StoreErrorMessage,
 } from './channels.js';
-export {
-  breakerChannel,
-  evictChannel,
-  fallbackChannel,
-  leaseChannel,
-  rejectChannel,
-  storeErrorChannel,
-} from './channels.js';
+export { channelNames } from './channels.js';
 export type { Decision, DecisionSource } from './decision.js';
 export type { RateLimitErrorCode } from './errors.js';
-export { ClosedError, InvalidArgumentError, InvalidOptionError, RateLimitError, StoreTimeoutError } from './errors.js';
+export {
+  InvalidArgumentError,
+  InvalidOptionError,
+  RateLimitError,
+  RateLimiterClosedError,
+  StoreTimeoutError,
+} from './errors.js';
 export { QUOTA_EXCEEDED, RateLimitHeaders, refusal } from './headers.js';
 export { ipKey } from './keys.js';
 export type { Limiter } from './limiter.js';

@@ -25,7 +25,7 @@ export interface QuotaOptions {
   readonly windowMs: number;
   /** Most units one key can take at once, for `'token-bucket'` and `'gcra'` (default: `limit`). */
   readonly burst?: number;
-  /** Name carried in diagnostics_channel messages and in the `RateLimit-Policy` header. Default `'default'`. */
+  /** Names the limiter in `stats()`, diagnostics_channel messages and the `RateLimit-Policy` header. Default `'rate-limit'`. */
   readonly name?: string;
   /** Clock in ms, for tests. Default: `Date.now()` (the in-memory limiter reads it at most once per millisecond). */
   readonly now?: () => number;
@@ -121,7 +121,7 @@ function nowOption(now: unknown, fallback: () => number): () => number {
 }
 
 function nameOption(name: unknown): string {
-  if (name === undefined) return 'default';
+  if (name === undefined) return 'rate-limit';
   if (typeof name !== 'string' || name.length === 0) throw new InvalidOptionError('name', 'a non-empty string', name);
   return name;
 }

@@ -9,12 +9,14 @@ import { type RateLimiterOptions, resolveLimiterOptions } from './options.js';
 
 /** Counters since the limiter was created, and the keys held now. */
 export interface RateLimiterStats {
+  /** The limiter's `name` option. */
+  readonly name: string;
   /** Calls allowed. */
   readonly allowed: number;
   /** Calls refused by the quota. */
   readonly rejected: number;
   /** Keys held in memory now. */
-  readonly keys: number;
+  readonly size: number;
   /** Keys forgotten before they were idle because `maxKeys` was reached. */
   readonly evictions: number;
 }
@@ -102,6 +104,12 @@ export class RateLimiter {
   }
 
   stats(): RateLimiterStats {
-    return { allowed: this.#allowed, rejected: this.#rejected, keys: this.#store.size, evictions: this.#evictions };
+    return {
+      name: this.name,
+      allowed: this.#allowed,
+      rejected: this.#rejected,
+      size: this.#store.size,
+      evictions: this.#evictions,
+    };
   }
 }

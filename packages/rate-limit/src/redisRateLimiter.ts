@@ -6,7 +6,7 @@ import type { AlgorithmName } from './algorithm.js';
 import { fallbackChannel, leaseChannel, rejectChannel, storeErrorChannel } from './channels.js';
 import { Deadlines } from './deadlines.js';
 import { type Decision, type DecisionSource, RateLimitDecision } from './decision.js';
-import { ClosedError, StoreTimeoutError } from './errors.js';
+import { RateLimiterClosedError, StoreTimeoutError } from './errors.js';
 import { Lease } from './lease.js';
 import { MemoryStore } from './memoryStore.js';
 import {
@@ -21,13 +21,15 @@ import { type BreakerState, StoreBreaker } from './storeBreaker.js';
 
 /** Counters since the limiter was created, and two gauges (`inFlight`, `breaker`). */
 export interface RedisRateLimiterStats {
+  /** The limiter's `name` option. */
+  readonly name: string;
   /** Calls allowed, whoever decided. */
   readonly allowed: number;
   /** Calls refused, whoever decided (fail-closed refusals included). */
   readonly rejected: number;
   /** Redis calls that failed or timed out (each decision went to the `onRedisDown` policy). */
-  readonly errors: number;
-  /** Of `errors`, the calls that timed out. */
+  readonly failures: number;
+  /** Of `failures`, the calls that timed out. */
   readonly timeouts: number;
   /** Commands sent to Redis (EVALSHA, plus EVAL after a NOSCRIPT). */
   readonly roundTrips: number;
@@ -72,7 +74,7 @@ export class RedisRateLimiter {
   #drained: (() => void) | undefined;
   #allowed = 0;
   #rejected = 0;
-  #errors = 0;
+  #failures = 0;
   #timeouts = 0;
   #leased = 0;
   #failOpen = 0;
@@ -141,7 +143,7 @@ export class RedisRateLimiter {
    * because of Redis: when Redis cannot answer within `timeoutMs` the
    * `onRedisDown` policy decides. Rejects with `InvalidArgumentError` for an
    * empty or non-string key or a cost outside (0, capacity], and with
-   * `ClosedError` after `close()`.
+   * `RateLimiterClosedError` after `close()`.
    */
   consume(key: string, cost = 1): Promise<Decision> {
     try {
@@ -149,7 +151,7 @@ export class RedisRateLimiter {
     } catch (error) {
       return Promise.reject(error);
     }
-    if (this.#closed) return Promise.reject(new ClosedError(this.name));
+    if (this.#closed) return Promise.reject(new RateLimiterClosedError(this.name));
     if (this.#leases !== undefined) return this.#consumeLeased(this.#leases, key, cost);
     const now = this.#o.now();
     if (!this.#breaker.allow(now)) return Promise.resolve(this.#fallback(key, cost, now));
@@ -164,16 +166,17 @@ export class RedisRateLimiter {
    * readiness checks: `consume()` does not need it.
    */
   async ready(): Promise<void> {
-    if (this.#closed) throw new ClosedError(this.name);
+    if (this.#closed) throw new RateLimiterClosedError(this.name);
     if (this.#firstConnect !== undefined) await this.#firstConnect;
     await this.#store.run('perf-rate-limit-ready', 1, 1, 'p');
   }
 
   stats(): RedisRateLimiterStats {
     return {
+      name: this.name,
       allowed: this.#allowed,
       rejected: this.#rejected,
-      errors: this.#errors,
+      failures: this.#failures,
       timeouts: this.#timeouts,
       roundTrips: this.#store.roundTrips,
       leased: this.#leased,
@@ -245,7 +248,7 @@ export class RedisRateLimiter {
   }
 
   #failed(error: unknown, timedOut: boolean): void {
-    this.#errors++;
+    this.#failures++;
     if (timedOut) this.#timeouts++;
     this.#breaker.failure(this.#o.now());
     if (storeErrorChannel.hasSubscribers) storeErrorChannel.publish({ name: this.name, error });

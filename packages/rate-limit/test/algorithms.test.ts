@@ -1,5 +1,5 @@
 // The four algorithms' arithmetic, driven by an injected clock (no sleeps).
-import { seededRandom } from '@perf/bench';
+import { seededRandom } from '@perf/testing';
 import { describe, expect, test } from 'vitest';
 import { type AlgorithmName, type Decision, RateLimiter } from '../src/index.js';
 

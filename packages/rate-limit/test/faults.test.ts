@@ -79,7 +79,7 @@ describe.skipIf(r.skip)('a private redis-server', () => {
       // The first three time out; then the breaker is open and decisions do not wait for Redis at all.
       expect(during.slice(0, 3).every((x) => x.ms >= TIMEOUT_MS - 5)).toBe(true);
       expect(during.slice(3).every((x) => x.ms < TIMEOUT_MS / 2)).toBe(true);
-      expect(l.stats()).toMatchObject({ timeouts: 3, errors: 3, breaker: 'open' });
+      expect(l.stats()).toMatchObject({ timeouts: 3, failures: 3, breaker: 'open' });
       if (policy === 'insurance') {
         // limit 10 over 2 instances: the local share is 5, and the first call went to Redis.
         expect(during.filter((x) => x.d.allowed).length).toBe(5);
@@ -123,7 +123,7 @@ describe.skipIf(r.skip)('a private redis-server', () => {
     expect(l.stats().roundTrips - before).toBe(2);
     await l.consume('k');
     expect(l.stats().roundTrips - before).toBe(3);
-    expect(l.stats().errors).toBe(0);
+    expect(l.stats().failures).toBe(0);
   });
 });
 

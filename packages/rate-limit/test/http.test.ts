@@ -93,6 +93,6 @@ describe('node:http helper', () => {
     const refused = await fetch(url);
     expect(refused.status).toBe(429);
     expect(refused.headers.get('retry-after')).toBe('1');
-    expect(limiter.stats()).toMatchObject({ keys: 1 }); // keyed by 127.0.0.1
+    expect(limiter.stats()).toMatchObject({ size: 1 }); // keyed by 127.0.0.1
   });
 });

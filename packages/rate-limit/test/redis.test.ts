@@ -5,11 +5,11 @@ import { closedPort, redis } from '@perf/testing';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, test } from 'vitest';
 import {
-  ClosedError,
   type Decision,
   InvalidArgumentError,
   InvalidOptionError,
   type LeaseMessage,
+  RateLimiterClosedError,
   type RedisRateLimiterOptions,
 } from '../src/index.js';
 import { RedisRateLimiter } from '../src/redis.js';
@@ -69,7 +69,7 @@ describe.skipIf(r.skip)('on the shared Redis', () => {
     const l = limiter({ limit: 5, windowMs: 1000, onRedisDown: 'fail-closed', timeoutMs: 5000 });
     const d = await l.consume('k');
     expect(d).toMatchObject({ allowed: true, remaining: 4, source: 'redis' });
-    expect(l.stats()).toMatchObject({ errors: 0, breaker: 'closed' });
+    expect(l.stats()).toMatchObject({ failures: 0, breaker: 'closed' });
   });
 
   test('an ioredis client of your own works and stays open after close()', async () => {
@@ -79,7 +79,7 @@ describe.skipIf(r.skip)('on the shared Redis', () => {
     expect((await l.consume('k')).source).toBe('redis');
     await l.close();
     expect(await client.ping()).toBe('PONG');
-    await expect(l.consume('k')).rejects.toBeInstanceOf(ClosedError);
+    await expect(l.consume('k')).rejects.toBeInstanceOf(RateLimiterClosedError);
   });
 
   test('two instances whose clocks differ by 10 s make the decisions one instance makes', async () => {
@@ -151,7 +151,7 @@ describe.skipIf(r.skip)('on the shared Redis', () => {
     expect(after.filter((d) => d.allowed).length).toBe(9);
   });
 
-  test('close() waits for the calls in flight; later calls reject with ClosedError', async () => {
+  test('close() waits for the calls in flight; later calls reject with RateLimiterClosedError', async () => {
     const l = limiter({ limit: 100, windowMs: 1000 });
     const calls = Array.from({ length: 50 }, () => l.consume('k'));
     await l.close();
@@ -213,7 +213,7 @@ describe.skipIf(r.skip)('a key under the prefix that holds something else', () =
       const l = limiter({ name: 'foreign', prefix, limit: 5, windowMs: 1000, onRedisDown: 'fail-closed' });
       const d = await l.consume('k');
       expect(d).toMatchObject({ allowed: false, source: 'fail-closed' });
-      expect(l.stats()).toMatchObject({ errors: 1, failClosed: 1 });
+      expect(l.stats()).toMatchObject({ failures: 1, failClosed: 1 });
       expect(errors).toEqual([{ name: 'foreign', error: expect.any(Error) }]);
       expect((await l.consume('other')).source).toBe('redis'); // other keys are unaffected
     } finally {

@@ -2,8 +2,7 @@
 // run both on the same random trace (the script with its time pinned) and
 // compare every decision.
 import { randomBytes } from 'node:crypto';
-import { seededRandom } from '@perf/bench';
-import { redis } from '@perf/testing';
+import { redis, seededRandom } from '@perf/testing';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, test } from 'vitest';
 import type { KeyState } from '../src/keyState.js';
