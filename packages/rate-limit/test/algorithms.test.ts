@@ -1,16 +1,16 @@
 // The four algorithms' arithmetic, driven by an injected clock (no sleeps).
-import { seededRandom } from '@perf/testing';
+import { manualClock, seededRandom } from '@perf/testing';
 import { describe, expect, test } from 'vitest';
 import { type AlgorithmName, type Decision, RateLimiter } from '../src/index.js';
 
 function limiter(algorithm: AlgorithmName, limit: number, windowMs: number, burst?: number) {
-  const clock = { t: 1_000_000 };
+  const clock = manualClock(1_000_000);
   const l = new RateLimiter({
     algorithm,
     limit,
     windowMs,
     ...(burst === undefined ? {} : { burst }),
-    now: () => clock.t,
+    now: clock.now,
   });
   return { l, clock };
 }
@@ -31,9 +31,9 @@ describe('token bucket', () => {
       resetMs: 5000,
       source: 'memory',
     });
-    clock.t += 999;
+    clock.advance(999);
     expect(l.consume('k').allowed).toBe(false);
-    clock.t += 1;
+    clock.advance(1);
     expect(l.consume('k')).toMatchObject({ allowed: true, remaining: 0 });
   });
 
@@ -54,9 +54,9 @@ describe('token bucket', () => {
   test('a clock that steps back refills nothing', () => {
     const { l, clock } = limiter('token-bucket', 2, 1000);
     l.consume('k', 2);
-    clock.t -= 60_000;
+    clock.advance(-60_000);
     expect(l.consume('k').allowed).toBe(false);
-    clock.t += 60_500;
+    clock.advance(60_500);
     expect(l.consume('k').allowed).toBe(true);
   });
 });
@@ -67,7 +67,7 @@ describe('GCRA', () => {
     expect([1, 2, 3, 4].map(() => l.consume('k').allowed)).toEqual([true, true, true, false]);
     const d = l.consume('k');
     expect(d).toMatchObject({ allowed: false, retryAfterMs: 100, resetMs: 300, remaining: 0 });
-    clock.t += 100;
+    clock.advance(100);
     expect(l.consume('k')).toMatchObject({ allowed: true, remaining: 0, resetMs: 300 });
   });
 
@@ -77,8 +77,8 @@ describe('GCRA', () => {
     const b = limiter('gcra', 50, 1000, 20);
     for (let i = 0; i < 5000; i++) {
       const dt = Math.floor(random() * 60);
-      a.clock.t += dt;
-      b.clock.t += dt;
+      a.clock.advance(dt);
+      b.clock.advance(dt);
       const key = `k${Math.floor(random() * 4)}`;
       const cost = 1 + Math.floor(random() * 5);
       const x = a.l.consume(key, cost);
@@ -91,11 +91,11 @@ describe('GCRA', () => {
 describe('fixed window', () => {
   test('at most limit per window; the window opens at the key’s first call', () => {
     const { l, clock } = limiter('fixed-window', 3, 1000);
-    clock.t += 250;
+    clock.advance(250);
     expect([1, 2, 3, 4].map(() => l.consume('k').allowed)).toEqual([true, true, true, false]);
-    clock.t += 600;
+    clock.advance(600);
     expect(l.consume('k')).toMatchObject({ allowed: false, retryAfterMs: 400, resetMs: 400, remaining: 0 });
-    clock.t += 400;
+    clock.advance(400);
     expect(l.consume('k')).toMatchObject({ allowed: true, remaining: 2, resetMs: 1000 });
   });
 });
@@ -104,7 +104,7 @@ describe.each(['fixed-window', 'sliding-window', 'gcra'] as const)('%s, clock st
   test('a clock that steps back allows nothing more', () => {
     const { l, clock } = limiter(algorithm, 3, 1000);
     for (let i = 0; i < 3; i++) expect(l.consume('k').allowed).toBe(true);
-    clock.t -= 60_000;
+    clock.advance(-60_000);
     expect(l.consume('k').allowed).toBe(false);
     const refused = l.consume('k');
     expect(refused.retryAfterMs).toBeGreaterThan(0);
@@ -117,17 +117,17 @@ describe('sliding window', () => {
     const { l, clock } = limiter('sliding-window', 10, 1000);
     for (let i = 0; i < 10; i++) expect(l.consume('k').allowed).toBe(true);
     expect(l.consume('k')).toMatchObject({ allowed: false, retryAfterMs: 1100 });
-    clock.t += 1000; // next window: previous = 10 weighted 1.0
+    clock.advance(1000); // next window: previous = 10 weighted 1.0
     expect(l.consume('k').allowed).toBe(false);
-    clock.t += 250; // weight 0.75: estimate 7.5, room for 2
+    clock.advance(250); // weight 0.75: estimate 7.5, room for 2
     expect(l.consume('k')).toMatchObject({ allowed: true, remaining: 1 });
     expect(l.consume('k')).toMatchObject({ allowed: true, remaining: 0 });
     const refused = l.consume('k');
     // 10 × overlap + 2 + 1 ≤ 10 once the overlap is ≤ 0.7: 300 ms into the window, 50 ms from now.
     expect(refused).toMatchObject({ allowed: false, retryAfterMs: 50 });
-    clock.t += 50;
+    clock.advance(50);
     expect(l.consume('k').allowed).toBe(true);
-    clock.t += 2000; // both windows over
+    clock.advance(2000); // both windows over
     expect(l.consume('k', 10)).toMatchObject({ allowed: true, remaining: 0 });
   });
 });
@@ -159,12 +159,12 @@ describe.each(['token-bucket', 'gcra', 'fixed-window', 'sliding-window'] as cons
 
   test('a refused call reports when the same cost will pass, and it does then', () => {
     const { l, clock } = limiter(algorithm, 4, 1000);
-    while (l.consume('k', 3).allowed) clock.t += 10;
+    while (l.consume('k', 3).allowed) clock.advance(10);
     const refused = l.peek('k', 3);
     expect(refused.allowed).toBe(false);
-    clock.t += refused.retryAfterMs - 1;
+    clock.advance(refused.retryAfterMs - 1);
     expect(l.peek('k', 3).allowed).toBe(false);
-    clock.t += 1;
+    clock.advance(1);
     expect(l.consume('k', 3).allowed).toBe(true);
   });
 });

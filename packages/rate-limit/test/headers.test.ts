@@ -1,5 +1,6 @@
 // The header fields against the draft's own examples and rules, and the keys
 // made from client addresses.
+import { manualClock } from '@perf/testing';
 import { describe, expect, test } from 'vitest';
 import { InvalidArgumentError, InvalidOptionError, ipKey, RateLimiter, RateLimitHeaders } from '../src/index.js';
 
@@ -10,20 +11,20 @@ describe('RateLimit-Policy and RateLimit (draft-ietf-httpapi-ratelimit-headers-1
   });
 
   test('an allowed call: r is what is left, t the seconds until the quota is full again', () => {
-    let t = 0;
-    const l = new RateLimiter({ name: 'api', algorithm: 'fixed-window', limit: 3, windowMs: 60_000, now: () => t });
+    const clock = manualClock(0);
+    const l = new RateLimiter({ name: 'api', algorithm: 'fixed-window', limit: 3, windowMs: 60_000, now: clock.now });
     const h = new RateLimitHeaders(l);
     expect(h.for(l.consume('k'))).toEqual({ 'RateLimit-Policy': '"api";q=3;w=60', RateLimit: '"api";r=2;t=60' });
-    t = 30_500;
+    clock.set(30_500);
     expect(h.for(l.consume('k')).RateLimit).toBe('"api";r=1;t=30');
   });
 
   test('a refusal adds Retry-After, never earlier than t', () => {
-    let t = 0;
-    const l = new RateLimiter({ name: 'api', limit: 1, windowMs: 10_000, burst: 2, now: () => t });
+    const clock = manualClock(0);
+    const l = new RateLimiter({ name: 'api', limit: 1, windowMs: 10_000, burst: 2, now: clock.now });
     const h = new RateLimitHeaders(l);
     l.consume('k', 2);
-    t = 2500;
+    clock.set(2500);
     const refused = h.for(l.consume('k', 1));
     // 0.25 units back after 2.5 s; 1 unit needs 7.5 s more: 8 s, rounded up.
     expect(refused).toEqual({
@@ -34,10 +35,10 @@ describe('RateLimit-Policy and RateLimit (draft-ietf-httpapi-ratelimit-headers-1
   });
 
   test('Retry-After is at least 1 s', () => {
-    let t = 0;
-    const l = new RateLimiter({ limit: 1000, windowMs: 1000, burst: 1, now: () => t });
+    const clock = manualClock(0);
+    const l = new RateLimiter({ limit: 1000, windowMs: 1000, burst: 1, now: clock.now });
     l.consume('k');
-    t = 0.5;
+    clock.set(0.5);
     expect(new RateLimitHeaders(l).for(l.consume('k'))['Retry-After']).toBe('1');
   });
 

@@ -1,7 +1,7 @@
 // The in-memory limiter: bad input is a typed error at the call or at
 // construction, idle keys leave without timers, maxKeys bounds memory.
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import { seededRandom } from '@perf/testing';
+import { manualClock, seededRandom } from '@perf/testing';
 import { describe, expect, test } from 'vitest';
 import {
   type AlgorithmName,
@@ -88,16 +88,16 @@ describe('memory', () => {
   });
 
   test('idle keys leave: after two idle periods nothing is held', () => {
-    let t = 0;
-    const l = new RateLimiter({ algorithm: 'fixed-window', limit: 10, windowMs: 1000, now: () => t });
+    const clock = manualClock(0);
+    const l = new RateLimiter({ algorithm: 'fixed-window', limit: 10, windowMs: 1000, now: clock.now });
     for (let i = 0; i < 1000; i++) l.consume(`k${i}`);
-    t = 999;
+    clock.set(999);
     l.consume('hot');
     expect(l.stats().size).toBe(1001);
-    t = 1000;
+    clock.set(1000);
     l.consume('hot'); // rotation: the 1001 keys move to the previous generation
     expect(l.stats().size).toBe(1001);
-    t = 2000;
+    clock.set(2000);
     l.consume('hot'); // rotation: keys idle for a whole window are dropped
     expect(l.stats().size).toBe(1);
   });
@@ -107,23 +107,23 @@ describe('memory', () => {
     (algorithm: AlgorithmName) => {
       // Reference: the same arithmetic on a Map that never forgets.
       const random = seededRandom(11);
-      let t = 5_000;
+      const clock = manualClock(5_000);
       const options = { algorithm, limit: 5, windowMs: 200 };
-      const l = new RateLimiter({ ...options, now: () => t });
+      const l = new RateLimiter({ ...options, now: clock.now });
       const reference = resolveAlgorithm(options);
       const kept = new Map<string, KeyState>();
       let forgotten = 0;
       for (let i = 0; i < 20_000; i++) {
-        t += Math.floor(random() ** 4 * 400);
+        clock.advance(Math.floor(random() ** 4 * 400));
         const key = `k${Math.floor(random() * 20)}`;
         const cost = 1 + Math.floor(random() * 3);
         let s = kept.get(key);
         if (s === undefined) {
-          s = reference.create(t);
+          s = reference.create(clock.now());
           kept.set(key, s);
         }
         const keysBefore = l.stats().size;
-        expect(l.consume(key, cost)).toEqual(reference.consume(s, t, cost, 'memory'));
+        expect(l.consume(key, cost)).toEqual(reference.consume(s, clock.now(), cost, 'memory'));
         if (l.stats().size < keysBefore) forgotten++;
       }
       expect(forgotten).toBeGreaterThan(100); // the store did forget keys along the way
@@ -131,15 +131,15 @@ describe('memory', () => {
   );
 
   test('an early rotation (maxKeys reached) does not make a busy key forgettable before it is idle', () => {
-    let t = 0;
-    const l = new RateLimiter({ algorithm: 'fixed-window', limit: 1, windowMs: 1000, maxKeys: 2, now: () => t });
+    const clock = manualClock(0);
+    const l = new RateLimiter({ algorithm: 'fixed-window', limit: 1, windowMs: 1000, maxKeys: 2, now: clock.now });
     l.consume('a');
-    t = 900;
+    clock.set(900);
     expect(l.consume('b').allowed).toBe(true); // b's window: 900–1900, used up
-    t = 950;
+    clock.set(950);
     l.consume('c'); // over the bound: an early rotation, and a (the oldest) is evicted
     expect(l.stats().evictions).toBe(1);
-    t = 1000; // the rotation planned before the early one would drop b, idle only 100 ms
+    clock.set(1000); // the rotation planned before the early one would drop b, idle only 100 ms
     expect(l.consume('b').allowed).toBe(false);
     expect(l.stats().evictions).toBe(1);
   });
@@ -149,10 +149,10 @@ describe('memory', () => {
     const listener = (m: unknown) => evicted.push(m as EvictMessage);
     subscribe('perf:rate-limit:evict', listener);
     try {
-      let t = 0;
-      const l = new RateLimiter({ name: 'small', limit: 1, windowMs: 60_000, maxKeys: 3, now: () => t });
+      const clock = manualClock(0);
+      const l = new RateLimiter({ name: 'small', limit: 1, windowMs: 60_000, maxKeys: 3, now: clock.now });
       for (const k of ['a', 'b', 'c']) l.consume(k);
-      t = 60_000;
+      clock.set(60_000);
       l.consume('a'); // a new generation: a moves to it, b and c stay in the older one
       l.consume('d'); // over the bound: the oldest key of the older generation, b, goes
       expect(l.stats()).toMatchObject({ size: 3, evictions: 1 });

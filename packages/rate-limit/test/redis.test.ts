@@ -1,7 +1,7 @@
 // The Redis limiter against the shared Redis: skewed clocks, start-up, bad
 // input, close() and its lease refund, stats and channels.
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import { closedPort, redis } from '@perf/testing';
+import { closedPort, manualClock, redis } from '@perf/testing';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, test } from 'vitest';
 import {
@@ -224,28 +224,28 @@ describe.skipIf(r.skip)('a key under the prefix that holds something else', () =
 
 describe.skipIf(r.skip)('a lease’s lifetime (the local clock, injected)', () => {
   test('leased units are not spent after ttlMs', async () => {
-    let t = 1_000_000;
-    const l = limiter({ limit: 100, windowMs: 60_000, lease: { tokens: 10, ttlMs: 200 }, now: () => t });
+    const clock = manualClock(1_000_000);
+    const l = limiter({ limit: 100, windowMs: 60_000, lease: { tokens: 10, ttlMs: 200 }, now: clock.now });
     expect((await l.consume('k')).source).toBe('redis'); // took 10, spent 1
-    t += 199;
+    clock.advance(199);
     expect((await l.consume('k')).source).toBe('lease');
-    t += 1; // 200 ms after the round trip was sent
+    clock.advance(1); // 200 ms after the round trip was sent
     expect((await l.consume('k')).source).toBe('redis');
   });
 
   test('a fixed window’s leased units are not spent after the window ends, however long ttlMs is', async () => {
-    let t = 1_000_000;
+    const clock = manualClock(1_000_000);
     const l = limiter({
       algorithm: 'fixed-window',
       limit: 10,
       windowMs: 1000,
       lease: { tokens: 10, ttlMs: 60_000 },
-      now: () => t,
+      now: clock.now,
     });
     expect((await l.consume('k')).source).toBe('redis');
-    t += 900;
+    clock.advance(900);
     expect((await l.consume('k')).source).toBe('lease');
-    t += 100; // the window (at most 1000 ms left when Redis answered) is over
+    clock.advance(100); // the window (at most 1000 ms left when Redis answered) is over
     expect((await l.consume('k')).source).not.toBe('lease');
   });
 });
