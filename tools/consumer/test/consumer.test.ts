@@ -25,6 +25,10 @@ const readmeRuns: Record<string, { service?: [string, Service]; prints: (string 
   '@perf/circuit-breaker': { prints: ['docker circuit: closed -> open'] },
   '@perf/jwt-cache': { prints: ['alice\nalice\nPERF_JWT_CACHE_REVOKED\n'] },
   '@perf/metrics': { prints: [/^process_cpu_seconds_total \d/m] },
+  '@perf/rate-limit': {
+    service: ['REDIS_URL', rd],
+    prints: ['local true 9\n', '| RateLimit: "login";r=0;t=60 | Retry-After: 60\n'],
+  },
 };
 
 let project: ConsumerProject;

@@ -8,6 +8,7 @@ import type * as cache from '../../../packages/cache/src/index.js';
 import type * as circuitBreaker from '../../../packages/circuit-breaker/src/index.js';
 import type * as jwtCache from '../../../packages/jwt-cache/src/index.js';
 import type * as metrics from '../../../packages/metrics/src/index.js';
+import type * as rateLimit from '../../../packages/rate-limit/src/index.js';
 
 type Named = { readonly name: string };
 
@@ -47,5 +48,10 @@ describe('channel messages carry the instance name; error codes are a union', ()
     expectTypeOf<keyof metrics.MetricsChannelMessages>().toEqualTypeOf<keyof typeof metrics.channelNames>();
     expectTypeOf<metrics.MetricsChannelMessages[keyof metrics.MetricsChannelMessages]>().toExtend<Named>();
     expectTypeOf<metrics.MetricsError['code']>().toEqualTypeOf<metrics.MetricsErrorCode>();
+  });
+  it('@perf/rate-limit', () => {
+    expectTypeOf<keyof rateLimit.RateLimitChannelMessages>().toEqualTypeOf<keyof typeof rateLimit.channelNames>();
+    expectTypeOf<rateLimit.RateLimitChannelMessages[keyof rateLimit.RateLimitChannelMessages]>().toExtend<Named>();
+    expectTypeOf<rateLimit.RateLimitError['code']>().toEqualTypeOf<rateLimit.RateLimitErrorCode>();
   });
 });

@@ -48,6 +48,7 @@ const instances: Record<string, Factory> = {
       algorithms: ['HS256'],
     }),
   '@perf/metrics': (m) => construct(m, 'Registry'),
+  '@perf/rate-limit': (m) => construct(m, 'RateLimiter', { limit: 10, windowMs: 1000 }),
 };
 
 const load = (pkg: Pkg, file = 'index'): Promise<Module> =>
