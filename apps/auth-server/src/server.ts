@@ -21,6 +21,7 @@ import { ClientAuthenticator } from './clients/authenticator.js';
 import type { AuthConfig } from './config.js';
 import { joinFleet } from './fleet.js';
 import { activeSigningKey, publishedKeys } from './keys/signingKeys.js';
+import { RequestLimits } from './limits.js';
 import { TokenIssuer } from './oauth/tokenEndpoint.js';
 import { AuthMetrics } from './observability.js';
 import { adminRoutes } from './routes/admin.js';
@@ -199,8 +200,18 @@ export async function createAuthServer(config: AuthConfig, options: { logger?: b
       return reply.type(contentType(format)).send(text);
     });
 
+    const limits = new RequestLimits({
+      clientPerSecond: config.clientRateLimit,
+      failuresPerMinute: config.authFailureLimit,
+      redisUrl: config.redisUrl,
+    });
+    life.own({ name: 'rate limits', close: () => limits.close() });
+
     oauthRoutes(app, {
       authenticator,
+      beforeAuth: async (req) => limits.beforeAuth(req.ip),
+      onAuthFailure: (req) => limits.onAuthFailure(req.ip),
+      onClient: (client, reply) => limits.forClient(client.clientId, (h) => void reply.headers(h)),
       issuer,
       verifier: tokenVerifier,
       revoker,

@@ -22,7 +22,15 @@ export async function startAuthServer(env: Record<string, string> = {}, dataDir?
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'auth-server-'));
   // The issuer names its own URL, so the port is chosen before the server starts.
   const port = String(await freePort());
-  const config: AuthConfig = readConfig({ PORT: port, DATA_DIR: dir, LOG_LEVEL: 'silent', ...env });
+  // Tests that are not about rate limits must not meet them (they send many requests from one address).
+  const config: AuthConfig = readConfig({
+    PORT: port,
+    DATA_DIR: dir,
+    LOG_LEVEL: 'silent',
+    CLIENT_RATE_LIMIT: '1000000',
+    AUTH_FAILURE_LIMIT: '1000000',
+    ...env,
+  });
   const server = await createAuthServer(config, { logger: false });
   const base = await server.listen();
   const admin = adminToken(config);

@@ -1,5 +1,6 @@
 // OAuth 2.0 error responses, exactly as RFC 6749 §5.2 (token endpoint), RFC
-// 7009 §2.2.1 (revocation) and RFC 7662 §2.3 (introspection) spell them.
+// 7009 §2.2.1 (revocation) and RFC 7662 §2.3 (introspection) spell them, plus
+// `rate_limited` with 429 (RFC 6585), which OAuth does not name.
 
 export type OAuthErrorCode =
   | 'invalid_request'
@@ -11,6 +12,7 @@ export type OAuthErrorCode =
   | 'invalid_target'
   | 'unsupported_token_type'
   | 'temporarily_unavailable'
+  | 'rate_limited'
   | 'server_error';
 
 /** An error the client is told about: `{ error, error_description }` with its HTTP status. */
