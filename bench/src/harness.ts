@@ -99,3 +99,4 @@ export {
   runLoadSuite,
 } from './loadSuite.js';
 export type { CaseResult, Comparison, Goal, MemoryStats, SampleStats, SuiteResult } from './results.js';
+export { sampleStats } from './sampleStats.js';
