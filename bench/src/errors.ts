@@ -58,3 +58,18 @@ export class InvalidOptionError extends BenchError {
     super('PERF_BENCH_INVALID_OPTION', `invalid --${option}: ${reason}`);
   }
 }
+
+/** A load case of `runLoadSuite` that resolved to no samples, or to a sample that is not a time. */
+export class LoadSamplesError extends BenchError {
+  constructor(
+    readonly comparison: string,
+    readonly caseName: string,
+    reason: string,
+  ) {
+    super(
+      'PERF_BENCH_INVALID_SAMPLES',
+      `load case "${caseName}" of "${comparison}" gave ${reason}: a load case must resolve to at least one sample, ` +
+        'each a finite time in ns per operation above 0 (see perOperationSamples).',
+    );
+  }
+}

@@ -1,11 +1,11 @@
 // What a package's `bench/*.bench.ts` imports: declare comparisons of our code
 // against its peers on the same inputs, then `runSuite()` measures them with
 // mitata in this one process and reports (a table, and JSON for the runner).
-import { writeFileSync } from 'node:fs';
 import { getHeapStatistics } from 'node:v8';
 import { measure } from 'mitata';
 import type { CaseResult, Comparison, Goal, SampleStats, SuiteResult } from './results.js';
-import { formatTable } from './table.js';
+import { keepSamples } from './sampleStats.js';
+import { reportSuite } from './suiteOutput.js';
 
 /** A function to measure. It may return a promise; mitata awaits it. */
 export type BenchFn = () => unknown;
@@ -33,19 +33,6 @@ export function compare(
   options: CompareOptions = {},
 ): void {
   declared.push({ name, ours: cases.ours, peers: cases.peers, options });
-}
-
-// Enough to compute medians, intervals and rank tests later without writing
-// megabytes per benchmark: mitata's samples are sorted, so an even stride keeps
-// the shape of the distribution.
-const MAX_SAMPLES = 1000;
-
-function keepSamples(samples: readonly number[]): number[] {
-  if (samples.length <= MAX_SAMPLES) return samples.slice();
-  const out: number[] = [];
-  const step = samples.length / MAX_SAMPLES;
-  for (let i = 0; i < MAX_SAMPLES; i++) out.push(samples[Math.floor(i * step)]!);
-  return out;
 }
 
 // The heap counter mitata's own run() uses on Node: bytes allocated per call.
@@ -97,12 +84,19 @@ export async function runSuite(file: string, filter = process.env.PERF_BENCH_GRE
     comparisons.push({ name: d.name, cases, goals: d.options.goals ?? [] });
   }
   const result: SuiteResult = { file, comparisons };
-  const out = process.env.PERF_BENCH_OUT;
-  if (out) writeFileSync(out, JSON.stringify(result));
-  else console.log(formatTable([result]));
+  reportSuite(result);
   return result;
 }
 
 // One seeded PRNG for the tests and the benches' generated inputs.
 export { seededRandom } from '@perf/testing/random';
+export { LoadSamplesError } from './errors.js';
+export {
+  type LoadCase,
+  type LoadComparison,
+  type LoadInterval,
+  perOperationSamples,
+  runLoadSuite,
+} from './loadSuite.js';
 export type { CaseResult, Comparison, Goal, MemoryStats, SampleStats, SuiteResult } from './results.js';
+export { sampleStats } from './sampleStats.js';

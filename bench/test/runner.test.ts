@@ -2,7 +2,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { parseRun } from '../src/load.js';
 import { buildReport } from '../src/report.js';
+import { ratios } from '../src/results.js';
 import { runBenchmarks } from '../src/runner.js';
 import { tempDir, writeJson } from './fixtures.js';
 
@@ -33,6 +35,34 @@ await runSuite(import.meta.url);
     expect(ours!.stats.samples.length).toBeLessThanOrEqual(1000);
     expect(ours!.stats.heap).toEqual({ avg: expect.any(Number), min: expect.any(Number), max: expect.any(Number) });
     expect(run.env.cores).toBeGreaterThan(0);
+  });
+
+  it('collects a load bench file (runLoadSuite) into a run that compare and the dashboard read like any other', () => {
+    const dir = tempDir();
+    const harness = pathToFileURL(join(import.meta.dirname, '..', 'src', 'harness.ts')).href;
+    writeFileSync(
+      join(dir, 'tokens.bench.ts'),
+      `import { perOperationSamples, runLoadSuite } from '${harness}';
+// 50 intervals of 100 ms: ours completes 1000 operations in each, the peer 400.
+const steady = (operations: number) => async () =>
+  perOperationSamples(Array.from({ length: 50 }, () => ({ ns: 100e6, operations })));
+await runLoadSuite(import.meta.url, [
+  { name: 'tokens', ours: steady(1000), peers: { peer: steady(400) }, goals: [{ peer: 'peer', atMost: 1 / 3 }] },
+]);
+`,
+    );
+    writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
+    const { run, failed } = runBenchmarks([{ name: '@perf/app', dir, files: [join(dir, 'tokens.bench.ts')] }]);
+    expect(failed).toBe(0);
+    const read = parseRun(JSON.stringify(run), 'the run'); // the schema every reader checks
+    const comparison = read.packages[0]!.suites[0]!.comparisons[0]!;
+    expect(comparison.cases.map((c) => [c.name, c.stats.n, c.stats.p50])).toEqual([
+      ['ours', 50, 100_000],
+      ['peer', 50, 250_000],
+    ]);
+    expect(ratios(comparison)).toEqual([
+      { name: 'peer', ratio: 0.4, goal: { peer: 'peer', atMost: 1 / 3 }, met: false }, // 2.5× the peer, not 3×
+    ]);
   });
 
   it('says in the dashboard when every bench file of a package failed', () => {
