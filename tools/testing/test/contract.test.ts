@@ -106,7 +106,10 @@ describe.each(packages)('$name', (pkg) => {
     const m = await load(pkg);
     const base = m[`${pkg.pascal}Error`];
     expect(isClass(base), `${pkg.pascal}Error is exported`).toBe(true);
-    const errors = Object.entries(m).filter(([, v]) => isClass(v) && extendsClass(v, Error as unknown as Constructor));
+    // The base itself is an exported Error class too, but no class extends itself.
+    const errors = Object.entries(m).filter(
+      ([, v]) => isClass(v) && v !== base && extendsClass(v, Error as unknown as Constructor),
+    );
     for (const [name, cls] of errors) expect(extendsClass(cls as Constructor, base as Constructor), name).toBe(true);
     const InvalidOption = m.InvalidOptionError as new (option: string, expected: string, received: unknown) => Error;
     const error = new InvalidOption('retry.baseDelayMs', 'a number of milliseconds ≥ 0', -1) as Error &
