@@ -112,4 +112,38 @@ describe('timeout', () => {
     await breaker.execute(ok).catch(() => undefined);
     expect(vi.getTimerCount()).toBe(0);
   });
+
+  it('settles a timed call the same way whether it took the fast path or not (a trial, a fallback)', async () => {
+    const breaker = new CircuitBreaker({
+      strategy: new ConsecutiveFailures(1),
+      halfOpenAfterMs: 1_000,
+      timeoutMs: 500,
+    });
+    const hung = () => new Promise<string>(() => {});
+    // Closed, no per-call options: the fast timed path.
+    const first = breaker.execute(hung).catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(500);
+    expect(await first).toBeInstanceOf(BreakerTimeoutError);
+    expect(breaker.state).toMatchObject({ kind: 'open', opens: 1 });
+    // Half-open, with a fallback: the slow path; the timed-out trial re-opens the circuit, the fallback answers.
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(breaker.state.kind).toBe('half-open');
+    const trial = breaker.execute(hung, { fallback: (error) => (error as Error).name });
+    await vi.advanceTimersByTimeAsync(500);
+    await expect(trial).resolves.toBe('BreakerTimeoutError');
+    expect(breaker.state).toMatchObject({ kind: 'open', opens: 2 });
+    expect(breaker.stats()).toMatchObject({ calls: 2, failures: 2, timeouts: 2, inFlight: 0 });
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('a call that throws synchronously under a timeout fails at once and leaves no timer', async () => {
+    const breaker = new CircuitBreaker({ timeoutMs: 500 });
+    await expect(
+      breaker.execute(() => {
+        throw new Error('sync');
+      }),
+    ).rejects.toThrow('sync');
+    expect(breaker.stats()).toMatchObject({ failures: 1, timeouts: 0, inFlight: 0 });
+    expect(vi.getTimerCount()).toBe(0);
+  });
 });
