@@ -54,6 +54,14 @@ export interface Isolation {
 
 const noop = (): void => {};
 
+/** What a timed call from `#run` needs once it settles. */
+interface TimedCall {
+  readonly signal: AbortSignal | undefined;
+  readonly trial: boolean;
+  readonly epoch: number;
+  readonly start: number;
+}
+
 /**
  * A circuit breaker with bulkhead, timeout and fallback. Closed → open when
  * the strategy says so; open → half-open once `halfOpenAfterMs` has passed
@@ -82,7 +90,7 @@ export class CircuitBreaker {
   #fast = false;
   /** `#state.kind === 'closed'`, kept as one boolean so a settling call checks a single field. */
   #closed = true;
-  /** As `#fast`, but with `timeoutMs` set: straight to `#timed`, without the two async frames of `#executeSlow`. */
+  /** As `#fast`, but with `timeoutMs` set: straight to `Timeout.run`, without the two async frames of `#executeSlow`. */
   #fastTimed = false;
   #trials = 0;
   #trialSuccesses = 0;
@@ -149,8 +157,9 @@ export class CircuitBreaker {
       return promise;
     }
     if (this.#fastTimed && options === undefined && this.#bulkhead.tryAcquire()) {
-      // What `#run` does for a closed circuit with a timeout and a free slot (not a trial, no duration measured).
-      return this.#timed(fn, undefined, false, this.#epoch, 0);
+      // What `#run` does for a closed circuit with a timeout and a free slot (not a trial, no duration measured),
+      // without its async frames; the call hands over only its epoch, so nothing more is allocated for it.
+      return (this.#timeout as Timeout).run(fn, undefined, this.#settleClosedTimed, this.#epoch);
     }
     return this.#executeSlow(fn, options);
   }
@@ -209,7 +218,7 @@ export class CircuitBreaker {
     return value;
   }
 
-  /** A call under `timeoutMs`, fast path or not: `Timeout` reports its outcome once, straight to `#settle`. */
+  /** A timed call from `#run`: whatever its state, trial or caller signal, it settles through `#settleTimed`. */
   #timed<T>(
     fn: (signal: AbortSignal) => PromiseLike<T>,
     signal: AbortSignal | undefined,
@@ -217,11 +226,21 @@ export class CircuitBreaker {
     epoch: number,
     start: number,
   ): Promise<T> {
-    return (this.#timeout as Timeout).run(fn, signal, (failed, error, timedOut) => {
-      if (timedOut) this.#countTimeout();
-      this.#settle(failed, error, start, epoch, trial, signal);
-    });
+    return (this.#timeout as Timeout).run(fn, signal, this.#settleTimed, { signal, trial, epoch, start });
   }
+
+  // The one settle path of timed calls: `Timeout.run` reports the outcome once, these hand it to `#settle`.
+  // A fast-path call is closed, not a trial, unmeasured and has no caller signal: only its epoch varies
+  // (passing constants here also lets the JIT drop the branches `#settle` takes for the other cases).
+  readonly #settleClosedTimed = (epoch: number, failed: boolean, error: unknown, timedOut: boolean): void => {
+    if (timedOut) this.#countTimeout();
+    this.#settle(failed, error, 0, epoch, false, undefined);
+  };
+
+  readonly #settleTimed = (call: TimedCall, failed: boolean, error: unknown, timedOut: boolean): void => {
+    if (timedOut) this.#countTimeout();
+    this.#settle(failed, error, call.start, call.epoch, call.trial, call.signal);
+  };
 
   #countTimeout(): void {
     this.#timeouts++;

@@ -6,9 +6,11 @@ export const neverAborted: AbortSignal = new AbortController().signal;
 /**
  * Told exactly once how a timed call ended, before the promise `Timeout.run`
  * returned settles: `failed` with `error` (our `BreakerTimeoutError` when
- * `timedOut`), or not. After a timeout, whatever the call does later is ignored.
+ * `timedOut`), or not. `call` is what the caller handed to `run` for this call,
+ * so the caller needs no closure per call. After a timeout, whatever the call
+ * does later is ignored.
  */
-export type SettleTimed = (failed: boolean, error: unknown, timedOut: boolean) => void;
+export type SettleTimed<C> = (call: C, failed: boolean, error: unknown, timedOut: boolean) => void;
 
 /**
  * Cuts a call after `ms`: its promise rejects with a `BreakerTimeoutError`, and
@@ -26,14 +28,15 @@ export class Timeout {
 
   /**
    * Runs `fn` with a signal that aborts on timeout or when `callerSignal` aborts,
-   * and reports the outcome to `settle` once. The callbacks stay anonymous arrows:
+   * and reports the outcome to `settle(call, ...)` once. The callbacks stay anonymous arrows:
    * under tsx (esbuild's keepNames) a named per-call closure gets a `__name()` call
    * that costs more than the rest of this path.
    */
-  run<T>(
+  run<T, C>(
     fn: (signal: AbortSignal) => T | PromiseLike<T>,
     callerSignal: AbortSignal | undefined,
-    settle: SettleTimed,
+    settle: SettleTimed<C>,
+    call: C,
   ): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       // An AbortSignal costs ~2 µs to create on Node 20: skip it when fn declares no parameter to receive it.
@@ -49,7 +52,7 @@ export class Timeout {
         settled = true;
         const error = new BreakerTimeoutError(this.#breaker, this.ms);
         // Counted (and the circuit maybe opened) before fn's abort listeners run.
-        settle(true, error, true);
+        settle(call, true, error, true);
         controller?.abort(error);
         reject(error);
       }, this.ms);
@@ -60,7 +63,7 @@ export class Timeout {
       } catch (error) {
         settled = true;
         clearTimeout(timer);
-        settle(true, error, false);
+        settle(call, true, error, false);
         reject(error);
         return;
       }
@@ -69,14 +72,14 @@ export class Timeout {
           if (settled) return;
           settled = true;
           clearTimeout(timer);
-          settle(false, undefined, false);
+          settle(call, false, undefined, false);
           resolve(value);
         },
         (error: unknown) => {
           if (settled) return;
           settled = true;
           clearTimeout(timer);
-          settle(true, error, false);
+          settle(call, true, error, false);
           reject(error);
         },
       );
