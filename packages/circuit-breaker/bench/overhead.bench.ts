@@ -11,7 +11,8 @@
 import { compare, runSuite } from '@perf/bench';
 import { ConsecutiveBreaker, CountBreaker, circuitBreaker, handleAll, TimeoutStrategy, timeout, wrap } from 'cockatiel';
 import Opossum from 'opossum';
-import { CircuitBreaker, ConsecutiveFailures, CountWindow, OpossumBreaker } from '../src/index.js';
+import { CircuitBreaker, ConsecutiveFailures, CountWindow } from '../src/index.js';
+import { OpossumBreaker } from '../src/opossum.js';
 
 const work = async (): Promise<number> => 1;
 const bare = () => work();

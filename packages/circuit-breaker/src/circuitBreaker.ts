@@ -1,68 +1,33 @@
+import { Bulkhead } from './bulkhead.js';
 import { failureChannel, rejectChannel, stateChannel, successChannel, timeoutChannel } from './channels.js';
-import { ConsecutiveFailures } from './consecutiveFailures.js';
 import {
-  BreakerError,
+  BreakerClosedError,
   BreakerOpenError,
-  BreakerShutDownError,
   BreakerTimeoutError,
   BulkheadFullError,
+  CircuitBreakerError,
   InvalidOptionError,
 } from './errors.js';
-import { type BackoffOptions, OpenDuration } from './openDuration.js';
-import type { BreakerState, StateKind } from './state.js';
-import type { BreakerStrategy, StrategySnapshot } from './strategy.js';
-import { integerAtLeast, numberAtLeast } from './validate.js';
-
-/** Options of {@link CircuitBreaker}. */
-export interface CircuitBreakerOptions {
-  /** Name used in error messages, stats and diagnostics_channel messages. Default `'breaker'`. */
-  readonly name?: string;
-  /** When to open: {@link ConsecutiveFailures}, {@link CountWindow}, {@link TimeWindow} or your own. Default `new ConsecutiveFailures(5)`. */
-  readonly strategy?: BreakerStrategy;
-  /** How long the circuit stays open before letting trial calls through, in ms. Default 30 000. */
-  readonly halfOpenAfterMs?: number;
-  /** Grow the open-state wait exponentially (with optional jitter) while trials keep failing. Default: a constant wait. */
-  readonly backoff?: BackoffOptions;
-  /** Trial calls let through per half-open period; never more run at once. Default 1. */
-  readonly halfOpenPermittedCalls?: number;
-  /** Successful trials that close the circuit (at most `halfOpenPermittedCalls`). Default `halfOpenPermittedCalls`. */
-  readonly halfOpenSuccessThreshold?: number;
-  /** Abort a call (through its `AbortSignal`) and count it as a failure after this many ms. Default: no timeout, no timer per call. */
-  readonly timeoutMs?: number;
-  /** Bulkhead: calls allowed to run at once. Default `Infinity`. */
-  readonly maxConcurrent?: number;
-  /** Bulkhead: calls allowed to wait for a free slot beyond `maxConcurrent`; more are rejected. Default 0. */
-  readonly maxQueue?: number;
-  /** Decides whether an error counts as a failure; return false for errors the caller caused (see `exceptClientErrors`). Default: every error counts. */
-  readonly isFailure?: (error: unknown) => boolean;
-  /** The clock, in ms. Default `Date.now` (wall time, so snapshots survive restarts). */
-  readonly now?: () => number;
-  /** Random source in [0, 1) for the backoff jitter. Default `Math.random`. */
-  readonly random?: () => number;
-  /** Start from a state saved with `snapshot()`. */
-  readonly restore?: BreakerSnapshot;
-}
-
-/** Per-call options of {@link CircuitBreaker.execute}. */
-export interface ExecuteOptions<F> {
-  /** The caller's signal: aborting it aborts the call and removes it from the bulkhead queue. */
-  readonly signal?: AbortSignal;
-  /** Value to return instead of an error the breaker raised (open, bulkhead full, timeout, shut down) or counts as a failure. Ignored errors are never replaced. */
-  readonly fallback?: (error: unknown) => F | PromiseLike<F>;
-}
+import { OpenDuration } from './openDuration.js';
+import { type CircuitBreakerOptions, type ExecuteOptions, resolveOptions } from './options.js';
+import { type BreakerSnapshot, type BreakerState, isBreakerSnapshot, type StateKind } from './state.js';
+import type { BreakerStrategy } from './strategy.js';
+import { neverAborted, Timeout } from './timeout.js';
 
 /** Counters since construction plus the current state, as a plain object. */
-export interface BreakerStats {
+export interface CircuitBreakerStats {
+  /** The breaker's `name` option. */
+  readonly name: string;
   /** `execute` invocations. */
   readonly calls: number;
   /** Calls that resolved. */
   readonly successes: number;
   /** Errors counted as failures (timeouts included). */
   readonly failures: number;
-  /** Errors that `isFailure` declared not to be failures. */
+  /** Errors that `isFailure` declared not to be failures, and calls the caller aborted. */
   readonly ignored: number;
   /** Calls refused without running: circuit open or bulkhead full. */
-  readonly rejections: number;
+  readonly rejected: number;
   /** Calls cut by `timeoutMs` (also counted in `failures`). */
   readonly timeouts: number;
   /** Calls at least `slowCallDurationMs` long (only tracked when the strategy sets it). */
@@ -77,16 +42,6 @@ export interface BreakerStats {
   readonly since: number;
 }
 
-/** Everything needed to carry the breaker's state across a restart; plain JSON. */
-export interface BreakerSnapshot {
-  /** Format version; `restore` refuses others. */
-  readonly version: 1;
-  /** The state when the snapshot was taken. */
-  readonly state: BreakerState;
-  /** The strategy's counters. */
-  readonly strategy: StrategySnapshot;
-}
-
 /** Called synchronously on every state change. */
 export type StateListener = (to: BreakerState, from: BreakerState) => void;
 
@@ -97,15 +52,15 @@ export interface Isolation {
   [Symbol.dispose](): void;
 }
 
-interface Waiter {
-  resume(): void;
-  abandon(error: unknown): void;
-}
-
-// One shared signal for calls without timeout or caller signal: no allocation per call.
-const NEVER_ABORTED = new AbortController().signal;
 const noop = (): void => {};
-const STATE_KINDS: ReadonlySet<string> = new Set(['closed', 'open', 'half-open', 'forced-open', 'forced-closed']);
+
+/** What a timed call from `#run` needs once it settles. */
+interface TimedCall {
+  readonly signal: AbortSignal | undefined;
+  readonly trial: boolean;
+  readonly epoch: number;
+  readonly start: number;
+}
 
 /**
  * A circuit breaker with bulkhead, timeout and fallback. Closed → open when
@@ -119,9 +74,9 @@ export class CircuitBreaker {
   readonly #openDuration: OpenDuration;
   readonly #permitted: number;
   readonly #successThreshold: number;
-  readonly #timeoutMs: number;
-  readonly #maxConcurrent: number;
-  readonly #maxQueue: number;
+  /** `undefined` without `timeoutMs`: then no call gets a timer. */
+  readonly #timeout: Timeout | undefined;
+  readonly #bulkhead: Bulkhead;
   readonly #isFailure: (error: unknown) => boolean;
   readonly #now: () => number;
   readonly #slowMs: number;
@@ -135,18 +90,15 @@ export class CircuitBreaker {
   #fast = false;
   /** `#state.kind === 'closed'`, kept as one boolean so a settling call checks a single field. */
   #closed = true;
-  /** As `#fast`, but with `timeoutMs` set: the timed path without the two async frames of `#executeSlow`. */
+  /** As `#fast`, but with `timeoutMs` set: straight to `Timeout.run`, without the two async frames of `#executeSlow`. */
   #fastTimed = false;
   #trials = 0;
   #trialSuccesses = 0;
   #isolations = 0;
   /** The forced-open state `isolate()` created; its handles act only while it is the current state. */
   #isolation: BreakerState | undefined;
-  #inFlight = 0;
-  readonly #queue: Waiter[] = [];
+  /** `close()` was called: the instance takes no more calls (unrelated to the circuit's `closed` state). */
   #shutDown = false;
-  #closing: Promise<void> | undefined;
-  #drained: (() => void) | undefined;
   readonly #listeners: StateListener[] = [];
   /** Transitions not yet announced: a listener that changes the state is announced after the current one, in order. */
   readonly #announcements: Array<[to: BreakerState, from: BreakerState]> = [];
@@ -156,73 +108,45 @@ export class CircuitBreaker {
   #successes = 0;
   #failures = 0;
   #ignored = 0;
-  #rejections = 0;
+  #rejected = 0;
   #timeouts = 0;
   #slowCalls = 0;
 
   constructor(options: CircuitBreakerOptions = {}) {
-    this.name = options.name ?? 'breaker';
-    const strategy = options.strategy ?? new ConsecutiveFailures(5);
-    if (typeof strategy?.record !== 'function') {
-      throw new InvalidOptionError(
-        'strategy',
-        'a BreakerStrategy (ConsecutiveFailures, CountWindow, TimeWindow)',
-        strategy,
-      );
-    }
-    this.#strategy = strategy;
-    this.#now = options.now ?? Date.now;
-    this.#openDuration = new OpenDuration(
-      options.halfOpenAfterMs ?? 30_000,
-      options.backoff,
-      options.random ?? Math.random,
-    );
-    this.#permitted = integerAtLeast('halfOpenPermittedCalls', options.halfOpenPermittedCalls ?? 1, 1);
-    this.#successThreshold = integerAtLeast(
-      'halfOpenSuccessThreshold',
-      options.halfOpenSuccessThreshold ?? this.#permitted,
-      1,
-    );
-    if (this.#successThreshold > this.#permitted) {
-      throw new InvalidOptionError(
-        'halfOpenSuccessThreshold',
-        `at most halfOpenPermittedCalls (${this.#permitted})`,
-        this.#successThreshold,
-      );
-    }
-    this.#timeoutMs = options.timeoutMs === undefined ? 0 : numberAtLeast('timeoutMs', options.timeoutMs, 1);
-    const maxConcurrent = options.maxConcurrent ?? Number.POSITIVE_INFINITY;
-    this.#maxConcurrent =
-      maxConcurrent === Number.POSITIVE_INFINITY ? maxConcurrent : integerAtLeast('maxConcurrent', maxConcurrent, 1);
-    this.#maxQueue = integerAtLeast('maxQueue', options.maxQueue ?? 0, 0);
-    const isFailure = options.isFailure ?? (() => true);
-    if (typeof isFailure !== 'function') throw new InvalidOptionError('isFailure', 'a function', isFailure);
-    this.#isFailure = isFailure;
-    this.#slowMs = strategy.slowCallDurationMs;
+    const resolved = resolveOptions(options);
+    this.name = resolved.name;
+    this.#strategy = resolved.strategy;
+    this.#now = resolved.now;
+    this.#openDuration = new OpenDuration(resolved.halfOpenAfterMs, resolved.backoff, resolved.random);
+    this.#permitted = resolved.halfOpenPermittedCalls;
+    this.#successThreshold = resolved.halfOpenSuccessThreshold;
+    this.#timeout = resolved.timeoutMs > 0 ? new Timeout(this.name, resolved.timeoutMs) : undefined;
+    this.#bulkhead = new Bulkhead(resolved.maxConcurrent, resolved.maxQueue);
+    this.#isFailure = resolved.isFailure;
+    this.#slowMs = this.#strategy.slowCallDurationMs;
     this.#measures = Number.isFinite(this.#slowMs);
-    this.#strategyTime = strategy.needsTime;
+    this.#strategyTime = this.#strategy.needsTime;
     this.#state = { kind: 'closed', since: this.#now() };
     this.#updateFast();
-    if (options.restore !== undefined) this.restore(options.restore);
+    if (resolved.restore !== undefined) this.restore(resolved.restore);
   }
 
   /**
    * Runs `fn` through the breaker. `fn` receives an `AbortSignal` that aborts
    * on timeout or when the caller's signal aborts. Rejects with
    * `BreakerOpenError`, `BulkheadFullError`, `BreakerTimeoutError` or
-   * `BreakerShutDownError` when the breaker refused or cut the call, and with
+   * `BreakerClosedError` when the breaker refused or cut the call, and with
    * `fn`'s own error otherwise.
    */
   execute<T>(fn: (signal: AbortSignal) => PromiseLike<T>): Promise<T>;
   execute<T, F = T>(fn: (signal: AbortSignal) => PromiseLike<T>, options: ExecuteOptions<F>): Promise<T | F>;
   execute<T, F>(fn: (signal: AbortSignal) => PromiseLike<T>, options?: ExecuteOptions<F>): Promise<T | F> {
     this.#calls++;
-    if (this.#fast && options === undefined && this.#inFlight < this.#maxConcurrent) {
+    if (this.#fast && options === undefined && this.#bulkhead.tryAcquire()) {
       // Hot path: no closure, no timer, no extra promise beyond the one `then` returns.
-      this.#inFlight++;
       let result: PromiseLike<T>;
       try {
-        result = fn(NEVER_ABORTED);
+        result = fn(neverAborted);
       } catch (error) {
         result = Promise.reject(error);
       }
@@ -232,119 +156,115 @@ export class CircuitBreaker {
       promise.then(this.#onFastSuccess, this.#onFastFailure);
       return promise;
     }
-    if (this.#fastTimed && options === undefined && this.#inFlight < this.#maxConcurrent) {
-      this.#inFlight++;
-      return this.#executeTimed(fn);
+    if (this.#fastTimed && options === undefined && this.#bulkhead.tryAcquire()) {
+      // What `#run` does for a closed circuit with a timeout and a free slot (not a trial, no duration measured),
+      // without its async frames; the call hands over only its epoch, so nothing more is allocated for it.
+      return (this.#timeout as Timeout).run(fn, undefined, this.#settleClosedTimed, this.#epoch);
     }
     return this.#executeSlow(fn, options);
   }
 
-  /**
-   * What `#run` does for a closed circuit with a timeout, no caller signal and a free slot
-   * (not a trial, no duration to measure), settled from callbacks instead of `await`s.
-   */
-  #executeTimed<T>(fn: (signal: AbortSignal) => PromiseLike<T>): Promise<T> {
-    const epoch = this.#epoch;
-    // The callbacks stay anonymous arrows: under tsx (esbuild's keepNames) a named per-call
-    // closure gets a `__name()` call that costs more than the rest of this path.
-    return new Promise<T>((resolve, reject) => {
-      const controller = fn.length === 0 ? undefined : new AbortController();
-      let settled = false; // after a timeout, whatever fn does is ignored
-      const timer = this.#armTimeout(controller, (error) => {
-        settled = true;
-        this.#settleTimed(true, error, epoch);
-        reject(error);
-      });
-      let result: PromiseLike<T>;
-      try {
-        result = fn(controller === undefined ? NEVER_ABORTED : controller.signal);
-      } catch (error) {
-        settled = true;
-        clearTimeout(timer);
-        this.#settleTimed(true, error, epoch);
-        reject(error);
-        return;
-      }
-      Promise.resolve(result).then(
-        (value) => {
-          if (settled) return;
-          settled = true;
-          clearTimeout(timer);
-          this.#settleTimed(false, undefined, epoch);
-          resolve(value);
-        },
-        (error: unknown) => {
-          if (settled) return;
-          settled = true;
-          clearTimeout(timer);
-          this.#settleTimed(true, error, epoch);
-          reject(error);
-        },
-      );
-    });
-  }
-
-  /** The bookkeeping `#run` does once a timed call ended (never a trial, no duration measured). */
-  #settleTimed(failed: boolean, error: unknown, epoch: number): void {
-    if (failed) this.#settleFailure(error, 0, epoch, false);
-    else this.#settleSuccess(0, epoch, false);
-    this.#release();
-  }
-
+  // The no-timeout hot path's lean copy of `#settle` for a closed circuit: never a trial, no duration, no caller signal.
   readonly #onFastSuccess = (): void => {
     this.#successes++;
     // A call started while closed may settle after a transition: then it only counts in stats.
     if (this.#closed && this.#strategy.record(false, false, this.#strategyTime ? this.#now() : 0)) {
       this.#openNow(1);
     }
-    if (successChannel.hasSubscribers) successChannel.publish({ breaker: this.name });
-    this.#release();
+    if (successChannel.hasSubscribers) successChannel.publish({ name: this.name });
+    this.#bulkhead.release();
   };
 
   readonly #onFastFailure = (error: unknown): void => {
     if (this.#counts(error)) {
       this.#failures++;
-      if (failureChannel.hasSubscribers) failureChannel.publish({ breaker: this.name, error });
+      if (failureChannel.hasSubscribers) failureChannel.publish({ name: this.name, error });
       if (this.#closed && this.#strategy.record(true, false, this.#strategyTime ? this.#now() : 0)) {
         this.#openNow(1);
       }
     } else {
       this.#ignored++;
     }
-    this.#release();
+    this.#bulkhead.release();
   };
 
   async #executeSlow<T, F>(fn: (signal: AbortSignal) => PromiseLike<T>, options?: ExecuteOptions<F>): Promise<T | F> {
     try {
       return await this.#run(fn, options?.signal);
     } catch (error) {
+      // Fallback: for whatever the breaker raised or counts as a failure, never for an ignored (client) error.
       const fallback = options?.fallback;
-      if (fallback === undefined || !(error instanceof BreakerError || this.#counts(error))) throw error;
+      if (fallback === undefined || !(error instanceof CircuitBreakerError || this.#counts(error))) throw error;
       return fallback(error);
     }
   }
 
   async #run<T>(fn: (signal: AbortSignal) => PromiseLike<T>, signal: AbortSignal | undefined): Promise<T> {
-    if (this.#shutDown) throw new BreakerShutDownError(this.name);
+    if (this.#shutDown) throw new BreakerClosedError(this.name);
     signal?.throwIfAborted();
-    if (this.#inFlight >= this.#maxConcurrent) await this.#waitForSlot(signal);
-    else this.#inFlight++;
+    if (!this.#bulkhead.tryAcquire()) await this.#waitForSlot(signal);
     const trial = this.#admit();
     const epoch = this.#epoch;
     const start = this.#measures ? this.#now() : 0;
+    if (this.#timeout !== undefined) return this.#timed(fn, signal, trial, epoch, start);
     let value: T;
     try {
-      value = this.#timeoutMs > 0 ? await this.#withTimeout(fn, signal) : await fn(signal ?? NEVER_ABORTED);
+      value = await fn(signal ?? neverAborted);
     } catch (error) {
+      this.#settle(true, error, start, epoch, trial, signal);
+      throw error;
+    }
+    this.#settle(false, undefined, start, epoch, trial, signal);
+    return value;
+  }
+
+  /** A timed call from `#run`: whatever its state, trial or caller signal, it settles through `#settleTimed`. */
+  #timed<T>(
+    fn: (signal: AbortSignal) => PromiseLike<T>,
+    signal: AbortSignal | undefined,
+    trial: boolean,
+    epoch: number,
+    start: number,
+  ): Promise<T> {
+    return (this.#timeout as Timeout).run(fn, signal, this.#settleTimed, { signal, trial, epoch, start });
+  }
+
+  // The one settle path of timed calls: `Timeout.run` reports the outcome once, these hand it to `#settle`.
+  // A fast-path call is closed, not a trial, unmeasured and has no caller signal: only its epoch varies
+  // (passing constants here also lets the JIT drop the branches `#settle` takes for the other cases).
+  readonly #settleClosedTimed = (epoch: number, failed: boolean, error: unknown, timedOut: boolean): void => {
+    if (timedOut) this.#countTimeout();
+    this.#settle(failed, error, 0, epoch, false, undefined);
+  };
+
+  readonly #settleTimed = (call: TimedCall, failed: boolean, error: unknown, timedOut: boolean): void => {
+    if (timedOut) this.#countTimeout();
+    this.#settle(failed, error, call.start, call.epoch, call.trial, call.signal);
+  };
+
+  #countTimeout(): void {
+    this.#timeouts++;
+    if (timeoutChannel.hasSubscribers) {
+      timeoutChannel.publish({ name: this.name, timeoutMs: (this.#timeout as Timeout).ms });
+    }
+  }
+
+  /** Records how a call that got a slot ended, and frees the slot. */
+  #settle(
+    failed: boolean,
+    error: unknown,
+    start: number,
+    epoch: number,
+    trial: boolean,
+    signal: AbortSignal | undefined,
+  ): void {
+    if (!failed) this.#settleSuccess(start, epoch, trial);
+    else {
       // The caller gave up (its own signal): that says nothing about the dependency, trial or not.
       const callerAborted = signal?.aborted === true && !(error instanceof BreakerTimeoutError);
       this.#settleFailure(error, start, epoch, trial, callerAborted);
-      this.#release();
-      throw error;
     }
-    this.#settleSuccess(start, epoch, trial);
-    this.#release();
-    return value;
+    this.#bulkhead.release();
   }
 
   /** Lets the call through (true when it is a half-open trial) or releases its slot and throws `BreakerOpenError`. */
@@ -355,16 +275,17 @@ export class CircuitBreaker {
       this.#trials++;
       return true;
     }
-    this.#release();
-    this.#rejections++;
-    const error = new BreakerOpenError(
-      this.name,
-      state.kind,
-      state.kind === 'open' ? state.retryAt : undefined,
-      this.#now(),
+    this.#bulkhead.release();
+    throw this.#reject(
+      new BreakerOpenError(this.name, state.kind, state.kind === 'open' ? state.retryAt : undefined, this.#now()),
     );
-    if (rejectChannel.hasSubscribers) rejectChannel.publish({ breaker: this.name, error });
-    throw error;
+  }
+
+  /** Counts and announces a call refused without running; returns the error for the caller. */
+  #reject<E extends BreakerOpenError | BulkheadFullError>(error: E): E {
+    this.#rejected++;
+    if (rejectChannel.hasSubscribers) rejectChannel.publish({ name: this.name, error });
+    return error;
   }
 
   #settleSuccess(start: number, epoch: number, trial: boolean): void {
@@ -372,7 +293,7 @@ export class CircuitBreaker {
     const slow = this.#measures && now - start >= this.#slowMs;
     this.#successes++;
     if (slow) this.#slowCalls++;
-    if (successChannel.hasSubscribers) successChannel.publish({ breaker: this.name });
+    if (successChannel.hasSubscribers) successChannel.publish({ name: this.name });
     if (epoch !== this.#epoch) return;
     if (trial) {
       if (slow) this.#reopen();
@@ -383,7 +304,7 @@ export class CircuitBreaker {
     }
   }
 
-  #settleFailure(error: unknown, start: number, epoch: number, trial: boolean, callerAborted = false): void {
+  #settleFailure(error: unknown, start: number, epoch: number, trial: boolean, callerAborted: boolean): void {
     // Our own timeout always counts; a call the caller aborted never does; anything else asks `isFailure`.
     if (callerAborted || (!(error instanceof BreakerTimeoutError) && !this.#counts(error))) {
       this.#ignored++;
@@ -394,7 +315,7 @@ export class CircuitBreaker {
     const slow = this.#measures && now - start >= this.#slowMs;
     this.#failures++;
     if (slow) this.#slowCalls++;
-    if (failureChannel.hasSubscribers) failureChannel.publish({ breaker: this.name, error });
+    if (failureChannel.hasSubscribers) failureChannel.publish({ name: this.name, error });
     if (epoch !== this.#epoch) return;
     if (trial) this.#reopen();
     else if (this.#state.kind === 'closed' && this.#strategy.record(true, slow, now)) this.#openNow(1);
@@ -408,87 +329,13 @@ export class CircuitBreaker {
     }
   }
 
-  #withTimeout<T>(fn: (signal: AbortSignal) => PromiseLike<T>, callerSignal: AbortSignal | undefined): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      // An AbortSignal costs ~2 µs to create on Node 20: skip it when fn declares no parameter to receive it.
-      const controller = fn.length === 0 ? undefined : new AbortController();
-      const signal =
-        controller === undefined
-          ? (callerSignal ?? NEVER_ABORTED)
-          : callerSignal
-            ? AbortSignal.any([callerSignal, controller.signal])
-            : controller.signal;
-      const timer = this.#armTimeout(controller, reject); // settles now; whatever fn does later is ignored
-      let result: PromiseLike<T>;
-      try {
-        result = fn(signal);
-      } catch (error) {
-        clearTimeout(timer);
-        reject(error);
-        return;
-      }
-      Promise.resolve(result).then(
-        (value) => {
-          clearTimeout(timer);
-          resolve(value);
-        },
-        (error: unknown) => {
-          clearTimeout(timer);
-          reject(error);
-        },
-      );
-    });
-  }
-
-  /** Starts the call's timer: on expiry it counts the timeout, aborts `controller` and hands the error to `fail`. */
-  #armTimeout(controller: AbortController | undefined, fail: (error: BreakerTimeoutError) => void): NodeJS.Timeout {
-    const timer = setTimeout(() => {
-      const error = new BreakerTimeoutError(this.name, this.#timeoutMs);
-      this.#timeouts++;
-      if (timeoutChannel.hasSubscribers) timeoutChannel.publish({ breaker: this.name, timeoutMs: this.#timeoutMs });
-      controller?.abort(error);
-      fail(error);
-    }, this.#timeoutMs);
-    timer.unref?.();
-    return timer;
-  }
-
+  /** Queues the call for a slot, or refuses it with `BulkheadFullError` when the queue is full too. */
   #waitForSlot(signal: AbortSignal | undefined): Promise<void> {
-    if (this.#queue.length >= this.#maxQueue) {
-      this.#rejections++;
-      const error = new BulkheadFullError(this.name, this.#maxConcurrent, this.#maxQueue);
-      if (rejectChannel.hasSubscribers) rejectChannel.publish({ breaker: this.name, error });
-      return Promise.reject(error);
+    const bulkhead = this.#bulkhead;
+    if (bulkhead.queueFull) {
+      return Promise.reject(this.#reject(new BulkheadFullError(this.name, bulkhead.maxConcurrent, bulkhead.maxQueue)));
     }
-    return new Promise<void>((resolve, reject) => {
-      const onAbort = (): void => {
-        const i = this.#queue.indexOf(waiter);
-        if (i >= 0) this.#queue.splice(i, 1);
-        reject(signal?.reason);
-      };
-      const waiter: Waiter = {
-        resume: () => {
-          signal?.removeEventListener('abort', onAbort);
-          resolve();
-        },
-        abandon: (error) => {
-          signal?.removeEventListener('abort', onAbort);
-          reject(error);
-        },
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.#queue.push(waiter);
-    });
-  }
-
-  /** Frees a slot; hands it to the next queued call (the slot stays counted) and finishes `close()`. */
-  #release(): void {
-    this.#inFlight--;
-    while (this.#queue.length !== 0 && this.#inFlight < this.#maxConcurrent) {
-      this.#inFlight++;
-      (this.#queue.shift() as Waiter).resume();
-    }
-    if (this.#inFlight === 0 && this.#drained !== undefined) this.#drained();
+    return bulkhead.wait(signal);
   }
 
   /** Moves open → half-open once the wait is over. */
@@ -536,19 +383,19 @@ export class CircuitBreaker {
       } catch (error) {
         // A listener's bug must not leave the breaker half-transitioned; surface it as a process warning.
         process.emitWarning(error instanceof Error ? error : String(error), {
-          code: 'PERF_BREAKER_LISTENER_FAILED',
+          code: 'PERF_CIRCUIT_BREAKER_LISTENER_FAILED',
           detail: `a state listener of circuit "${this.name}" threw; the transition to ${next.kind} still happened`,
         });
       }
     }
-    if (stateChannel.hasSubscribers) stateChannel.publish({ breaker: this.name, from, to: next });
+    if (stateChannel.hasSubscribers) stateChannel.publish({ name: this.name, from, to: next });
   }
 
   #updateFast(): void {
     this.#closed = this.#state.kind === 'closed';
     const simple = this.#closed && !this.#measures && !this.#shutDown;
-    this.#fast = simple && this.#timeoutMs === 0;
-    this.#fastTimed = simple && this.#timeoutMs > 0;
+    this.#fast = simple && this.#timeout === undefined;
+    this.#fastTimed = simple && this.#timeout !== undefined;
   }
 
   /** The current state (moves open → half-open first if the wait is over). */
@@ -615,18 +462,19 @@ export class CircuitBreaker {
   }
 
   /** Counters and the current state; cheap, allocates one object. */
-  stats(): BreakerStats {
+  stats(): CircuitBreakerStats {
     const state = this.#refresh();
     return {
+      name: this.name,
       calls: this.#calls,
       successes: this.#successes,
       failures: this.#failures,
       ignored: this.#ignored,
-      rejections: this.#rejections,
+      rejected: this.#rejected,
       timeouts: this.#timeouts,
       slowCalls: this.#slowCalls,
-      inFlight: this.#inFlight,
-      queued: this.#queue.length,
+      inFlight: this.#bulkhead.inFlight,
+      queued: this.#bulkhead.queued,
       state: state.kind,
       since: state.since,
     };
@@ -639,25 +487,8 @@ export class CircuitBreaker {
 
   /** Loads a `snapshot()`. A half-open snapshot comes back open with its wait over, since its trials died with the process. */
   restore(snapshot: BreakerSnapshot): void {
-    const s = snapshot?.state as Partial<Record<string, unknown>> | undefined;
-    const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-    const opensOk =
-      s?.kind !== 'open' && s?.kind !== 'half-open'
-        ? true
-        : Number.isSafeInteger(s?.opens) && (s?.opens as number) >= 1;
-    if (
-      snapshot?.version !== 1 ||
-      s === undefined ||
-      !STATE_KINDS.has(String(s.kind)) ||
-      !finite(s.since) ||
-      (s.kind === 'open' && !finite(s.retryAt)) ||
-      !opensOk
-    ) {
-      throw new InvalidOptionError(
-        'restore',
-        'a BreakerSnapshot from snapshot() (version 1)',
-        JSON.stringify(snapshot),
-      );
+    if (!isBreakerSnapshot(snapshot)) {
+      throw new InvalidOptionError('restore', 'a BreakerSnapshot from snapshot() (version 1)', snapshot);
     }
     this.#strategy.restore(snapshot.strategy);
     const state = snapshot.state;
@@ -677,19 +508,16 @@ export class CircuitBreaker {
     if (next.kind === 'closed') this.#strategy.restore(strategy);
   }
 
-  /** Refuses new calls, hands queued calls back with `BreakerShutDownError`, and resolves when running calls have settled. */
+  /**
+   * Shuts the instance down (the circuit's state is left as it is): refuses new calls with
+   * `BreakerClosedError`, hands queued calls back with it, and resolves when running calls have settled.
+   */
   close(): Promise<void> {
     if (!this.#shutDown) {
       this.#shutDown = true;
       this.#updateFast();
-      const error = new BreakerShutDownError(this.name);
-      for (const waiter of this.#queue.splice(0)) waiter.abandon(error);
     }
-    if (this.#inFlight === 0) return Promise.resolve();
-    this.#closing ??= new Promise<void>((resolve) => {
-      this.#drained = resolve;
-    });
-    return this.#closing;
+    return this.#bulkhead.close(new BreakerClosedError(this.name));
   }
 
   [Symbol.asyncDispose](): Promise<void> {

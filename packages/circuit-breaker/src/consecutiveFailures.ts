@@ -1,6 +1,6 @@
 import { InvalidOptionError } from './errors.js';
+import { integerAtLeast } from './options.js';
 import type { BreakerStrategy, StrategySnapshot } from './strategy.js';
-import { integerAtLeast } from './validate.js';
 
 /** Opens after `threshold` failures in a row; any success resets the count. */
 export class ConsecutiveFailures implements BreakerStrategy {

@@ -1,13 +1,7 @@
 import { InvalidOptionError } from './errors.js';
-import { type RateThresholdOptions, RateThresholds } from './rateThresholds.js';
+import { type CountWindowOptions, resolveCountWindow } from './options.js';
+import { RateThresholds } from './rateThresholds.js';
 import type { BreakerStrategy, StrategySnapshot } from './strategy.js';
-import { integerAtLeast } from './validate.js';
-
-/** Options of {@link CountWindow}. */
-export interface CountWindowOptions extends RateThresholdOptions {
-  /** How many of the most recent calls the window holds. Default 100. */
-  readonly size?: number;
-}
 
 // One byte per call in a ring: 0 = empty slot, bit 1 = a call, bit 2 = failed, bit 4 = slow.
 const CALL = 1;
@@ -26,13 +20,10 @@ export class CountWindow implements BreakerStrategy {
   #slow = 0;
 
   constructor(options: CountWindowOptions = {}) {
-    const size = integerAtLeast('CountWindow size', options.size ?? 100, 1);
-    this.#rules = new RateThresholds('CountWindow', options, Math.min(100, size));
-    if (this.#rules.minimumCalls > size) {
-      throw new InvalidOptionError('CountWindow minimumCalls', `at most size (${size})`, this.#rules.minimumCalls);
-    }
+    const resolved = resolveCountWindow(options);
+    this.#rules = new RateThresholds(resolved);
     this.slowCallDurationMs = this.#rules.slowCallDurationMs;
-    this.#ring = new Uint8Array(size);
+    this.#ring = new Uint8Array(resolved.size);
   }
 
   record(failed: boolean, slow: boolean): boolean {

@@ -1,29 +1,34 @@
 export type {
-  BreakerSnapshot,
-  BreakerStats,
-  CircuitBreakerOptions,
-  ExecuteOptions,
-  Isolation,
-  StateListener,
-} from './circuitBreaker.js';
+  CircuitBreakerChannelMessages,
+  FailureMessage,
+  RejectMessage,
+  StateMessage,
+  SuccessMessage,
+  TimeoutMessage,
+} from './channels.js';
+export { channelNames } from './channels.js';
+export type { CircuitBreakerStats, Isolation, StateListener } from './circuitBreaker.js';
 export { CircuitBreaker } from './circuitBreaker.js';
 export { exceptClientErrors, isAbortError, isClientError, isHttpClientError, isValidationError } from './classify.js';
 export { ConsecutiveFailures } from './consecutiveFailures.js';
-export type { CountWindowOptions } from './countWindow.js';
 export { CountWindow } from './countWindow.js';
+export type { CircuitBreakerErrorCode } from './errors.js';
 export {
-  BreakerError,
+  BreakerClosedError,
   BreakerOpenError,
-  BreakerShutDownError,
   BreakerTimeoutError,
   BulkheadFullError,
+  CircuitBreakerError,
   InvalidOptionError,
 } from './errors.js';
-export type { BackoffOptions } from './openDuration.js';
-export type { OpossumOptions, OpossumStats } from './opossumBreaker.js';
-export { OpossumBreaker } from './opossumBreaker.js';
-export type { RateThresholdOptions } from './rateThresholds.js';
-export type { BreakerState, StateKind } from './state.js';
+export type {
+  BackoffOptions,
+  CircuitBreakerOptions,
+  CountWindowOptions,
+  ExecuteOptions,
+  RateThresholdOptions,
+  TimeWindowOptions,
+} from './options.js';
+export type { BreakerSnapshot, BreakerState, StateKind } from './state.js';
 export type { BreakerStrategy, StrategySnapshot } from './strategy.js';
-export type { TimeWindowOptions } from './timeWindow.js';
 export { TimeWindow } from './timeWindow.js';

@@ -1,15 +1,7 @@
 import { InvalidOptionError } from './errors.js';
-import { type RateThresholdOptions, RateThresholds } from './rateThresholds.js';
+import { resolveTimeWindow, type TimeWindowOptions } from './options.js';
+import { RateThresholds } from './rateThresholds.js';
 import type { BreakerStrategy, StrategySnapshot } from './strategy.js';
-import { integerAtLeast, numberAtLeast } from './validate.js';
-
-/** Options of {@link TimeWindow}. */
-export interface TimeWindowOptions extends RateThresholdOptions {
-  /** Length of the window in ms. Default 60 000. */
-  readonly windowMs?: number;
-  /** Buckets the window is cut into (its resolution); memory is fixed at 3 counters per bucket. Default 60. */
-  readonly buckets?: number;
-}
 
 /**
  * Failure rate and slow-call rate over the calls of the last `windowMs`
@@ -31,9 +23,8 @@ export class TimeWindow implements BreakerStrategy {
   #totalSlow = 0;
 
   constructor(options: TimeWindowOptions = {}) {
-    const windowMs = numberAtLeast('TimeWindow windowMs', options.windowMs ?? 60_000, 1);
-    const buckets = integerAtLeast('TimeWindow buckets', options.buckets ?? 60, 1);
-    this.#rules = new RateThresholds('TimeWindow', options, 100);
+    const { windowMs, buckets, ...rates } = resolveTimeWindow(options);
+    this.#rules = new RateThresholds(rates);
     this.slowCallDurationMs = this.#rules.slowCallDurationMs;
     this.#bucketMs = windowMs / buckets;
     this.#calls = new Uint32Array(buckets);

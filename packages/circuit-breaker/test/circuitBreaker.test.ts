@@ -1,36 +1,21 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import { deferred } from '@perf/testing';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { deferred, useFakeTime } from '@perf/testing';
+import { describe, expect, it, vi } from 'vitest';
 import {
-  type BreakerError,
+  BreakerClosedError,
   BreakerOpenError,
-  BreakerShutDownError,
   type BreakerState,
-  BreakerTimeoutError,
-  BulkheadFullError,
   CircuitBreaker,
   ConsecutiveFailures,
   CountWindow,
+  channelNames,
   exceptClientErrors,
-  InvalidOptionError,
+  type StateMessage,
   TimeWindow,
 } from '../src/index.js';
+import { boom, fail, ok } from './fixtures/calls.js';
 
-const ok = async (): Promise<string> => 'ok';
-const boom = async (): Promise<never> => {
-  throw new Error('boom');
-};
-
-async function fail(breaker: CircuitBreaker, times: number): Promise<void> {
-  for (let i = 0; i < times; i++) await expect(breaker.execute(boom)).rejects.toThrow('boom');
-}
-
-beforeEach(() => {
-  vi.useFakeTimers({ now: 1_000_000 });
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+useFakeTime();
 
 describe('transitions', () => {
   it('opens after the configured consecutive failures and rejects with BreakerOpenError without calling fn', async () => {
@@ -43,7 +28,7 @@ describe('transitions', () => {
     const error = await breaker.execute(fn).catch((e: unknown) => e);
     expect(fn).not.toHaveBeenCalled();
     expect(error).toBeInstanceOf(BreakerOpenError);
-    expect(error).toMatchObject({ code: 'PERF_BREAKER_OPEN', state: 'open', retryAt: 1_030_000 });
+    expect(error).toMatchObject({ code: 'PERF_CIRCUIT_BREAKER_OPEN', state: 'open', retryAt: 1_030_000 });
     expect((error as Error).message).toContain('30000 ms');
   });
 
@@ -195,6 +180,48 @@ describe('transitions', () => {
   });
 });
 
+describe('a call the caller aborted', () => {
+  it('is not a failed trial: the circuit stays half-open and the slot goes to another call', async () => {
+    const breaker = new CircuitBreaker({ strategy: new ConsecutiveFailures(1), halfOpenAfterMs: 1_000 });
+    await expect(breaker.execute(boom)).rejects.toThrow('boom');
+    vi.advanceTimersByTime(1_000);
+    expect(breaker.state.kind).toBe('half-open');
+    const caller = new AbortController();
+    const trial = breaker.execute(
+      (signal) =>
+        new Promise<string>((_, reject) => {
+          signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+        }),
+      { signal: caller.signal },
+    );
+    caller.abort(new Error('user navigated away'));
+    await expect(trial).rejects.toThrow('user navigated away');
+    expect(breaker.state.kind).toBe('half-open');
+    await expect(breaker.execute(async () => 'healthy')).resolves.toBe('healthy');
+    expect(breaker.state.kind).toBe('closed');
+    expect(breaker.stats()).toMatchObject({ failures: 1, ignored: 1 });
+  });
+
+  it('does not count towards opening a closed circuit, with or without a timeout', async () => {
+    for (const timeoutMs of [undefined, 5_000]) {
+      const breaker = new CircuitBreaker({ strategy: new ConsecutiveFailures(2), ...(timeoutMs ? { timeoutMs } : {}) });
+      for (let i = 0; i < 3; i++) {
+        const caller = new AbortController();
+        const call = breaker.execute(
+          (signal) =>
+            new Promise<never>((_, reject) => {
+              signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+            }),
+          { signal: caller.signal },
+        );
+        caller.abort();
+        await expect(call).rejects.toThrow();
+      }
+      expect(breaker.state.kind).toBe('closed');
+    }
+  });
+});
+
 describe('error classification', () => {
   it('a burst of client errors never opens the circuit', async () => {
     const breaker = new CircuitBreaker({ strategy: new ConsecutiveFailures(3), isFailure: exceptClientErrors });
@@ -227,161 +254,10 @@ describe('error classification', () => {
   });
 });
 
-describe('timeout', () => {
-  it('cuts a hung function, aborts its signal and counts a failure', async () => {
-    const breaker = new CircuitBreaker({ strategy: new ConsecutiveFailures(1), timeoutMs: 2_000 });
-    let seen: AbortSignal | undefined;
-    const pending = breaker
-      .execute((signal) => {
-        seen = signal;
-        return new Promise<string>(() => {});
-      })
-      .catch((e: unknown) => e);
-    await vi.advanceTimersByTimeAsync(1_999);
-    expect(seen?.aborted).toBe(false);
-    await vi.advanceTimersByTimeAsync(1);
-    const error = await pending;
-    expect(error).toBeInstanceOf(BreakerTimeoutError);
-    expect(error).toMatchObject({ code: 'PERF_BREAKER_TIMEOUT', timeoutMs: 2_000 });
-    expect(seen?.aborted).toBe(true);
-    expect(seen?.reason).toBe(error);
-    expect(breaker.stats()).toMatchObject({ timeouts: 1, failures: 1, inFlight: 0, state: 'open' });
-    expect(vi.getTimerCount()).toBe(0);
-  });
-
-  it('times out a function that declares no parameter too (it gets no signal of its own)', async () => {
-    const breaker = new CircuitBreaker({ timeoutMs: 500 });
-    const pending = breaker.execute(() => new Promise<string>(() => {})).catch((e: unknown) => e);
-    await vi.advanceTimersByTimeAsync(500);
-    expect(await pending).toBeInstanceOf(BreakerTimeoutError);
-    expect(breaker.stats()).toMatchObject({ timeouts: 1, inFlight: 0 });
-  });
-
-  it('clears its timer when the call settles in time', async () => {
-    const breaker = new CircuitBreaker({ timeoutMs: 2_000 });
-    await expect(breaker.execute(ok)).resolves.toBe('ok');
-    expect(vi.getTimerCount()).toBe(0);
-  });
-
-  it('passes the caller signal through, combined with the timeout', async () => {
-    const breaker = new CircuitBreaker({ timeoutMs: 10_000 });
-    const controller = new AbortController();
-    let seen: AbortSignal | undefined;
-    const pending = breaker.execute(
-      (signal) =>
-        new Promise<string>((_, reject) => {
-          seen = signal;
-          signal.addEventListener('abort', () => reject(signal.reason));
-        }),
-      { signal: controller.signal },
-    );
-    controller.abort(new DOMException('stop', 'AbortError'));
-    await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
-    expect(seen?.aborted).toBe(true);
-  });
-
-  it('a timed call counts outcomes like any other, and one settling after a transition only in stats', async () => {
-    const breaker = new CircuitBreaker({
-      strategy: new ConsecutiveFailures(2),
-      timeoutMs: 10_000,
-      isFailure: exceptClientErrors,
-    });
-    await expect(breaker.execute(ok)).resolves.toBe('ok');
-    const clientError = Object.assign(new Error('bad request'), { status: 400 });
-    await expect(breaker.execute(() => Promise.reject(clientError))).rejects.toBe(clientError);
-    const late = deferred<string>();
-    const pending = breaker.execute(() => late.promise);
-    await expect(
-      breaker.execute(() => {
-        throw new Error('sync');
-      }),
-    ).rejects.toThrow('sync');
-    await fail(breaker, 1);
-    expect(breaker.state.kind).toBe('open');
-    breaker.reset();
-    await fail(breaker, 1);
-    late.reject(new Error('late')); // would be a second failure in a row if it counted in the new closed state
-    await expect(pending).rejects.toThrow('late');
-    expect(breaker.state.kind).toBe('closed');
-    expect(breaker.stats()).toMatchObject({
-      calls: 6,
-      successes: 1,
-      failures: 4,
-      ignored: 1,
-      timeouts: 0,
-      inFlight: 0,
-    });
-    expect(vi.getTimerCount()).toBe(0);
-  });
-
-  it('a call settling after its timeout changes nothing', async () => {
-    const breaker = new CircuitBreaker({ timeoutMs: 500 });
-    const late = deferred<string>();
-    const pending = breaker.execute(() => late.promise).catch((e: unknown) => e);
-    await vi.advanceTimersByTimeAsync(500);
-    expect(await pending).toBeInstanceOf(BreakerTimeoutError);
-    late.resolve('late');
-    await late.promise;
-    await Promise.resolve();
-    expect(breaker.stats()).toMatchObject({ successes: 0, failures: 1, timeouts: 1, inFlight: 0 });
-  });
-
-  it('sets no timer per call when no timeout is set, in any state', async () => {
-    const breaker = new CircuitBreaker({ strategy: new ConsecutiveFailures(1) });
-    for (let i = 0; i < 1_000; i++) await breaker.execute(ok);
-    expect(vi.getTimerCount()).toBe(0);
-    await fail(breaker, 1);
-    await breaker.execute(ok).catch(() => undefined);
-    expect(vi.getTimerCount()).toBe(0);
-  });
-});
-
-describe('bulkhead', () => {
-  it('runs maxConcurrent calls, queues maxQueue, rejects the rest with BulkheadFullError', async () => {
-    const breaker = new CircuitBreaker({ maxConcurrent: 2, maxQueue: 1 });
-    const gates = [deferred<string>(), deferred<string>(), deferred<string>()];
-    let started = 0;
-    const fn = () => (gates[started++] as { promise: Promise<string> }).promise;
-    const a = breaker.execute(fn);
-    const b = breaker.execute(fn);
-    const c = breaker.execute(fn);
-    const d = breaker.execute(fn).catch((e: unknown) => e);
-    const rejected = await d;
-    expect(rejected).toBeInstanceOf(BulkheadFullError);
-    expect(rejected).toMatchObject({ code: 'PERF_BREAKER_BULKHEAD_FULL' });
-    expect(started).toBe(2);
-    expect(breaker.stats()).toMatchObject({ inFlight: 2, queued: 1, rejections: 1, failures: 0 });
-    gates[0]?.resolve('a');
-    await expect(a).resolves.toBe('a');
-    await Promise.resolve();
-    expect(started).toBe(3);
-    gates[1]?.resolve('b');
-    gates[2]?.resolve('c');
-    await expect(Promise.all([b, c])).resolves.toEqual(['b', 'c']);
-    expect(breaker.stats()).toMatchObject({ inFlight: 0, queued: 0 });
-  });
-
-  it('a caller abort removes a queued call', async () => {
-    const breaker = new CircuitBreaker({ maxConcurrent: 1, maxQueue: 5 });
-    const gate = deferred<string>();
-    const running = breaker.execute(() => gate.promise);
-    const controller = new AbortController();
-    const fn = vi.fn(ok);
-    const queued = breaker.execute(fn, { signal: controller.signal });
-    expect(breaker.stats().queued).toBe(1);
-    controller.abort(new Error('gave up'));
-    await expect(queued).rejects.toThrow('gave up');
-    expect(breaker.stats().queued).toBe(0);
-    gate.resolve('done');
-    await running;
-    expect(fn).not.toHaveBeenCalled();
-  });
-});
-
 describe('fallback', () => {
   it('replaces breaker rejections and failures, never ignored errors', async () => {
     const breaker = new CircuitBreaker({ strategy: new ConsecutiveFailures(1), isFailure: exceptClientErrors });
-    const fallback = (error: unknown) => `fallback:${(error as BreakerError | Error).name}`;
+    const fallback = (error: unknown) => `fallback:${(error as Error).name}`;
     await expect(breaker.execute(boom, { fallback })).resolves.toBe('fallback:Error');
     await expect(breaker.execute(ok, { fallback })).resolves.toBe('fallback:BreakerOpenError');
     breaker.reset();
@@ -395,7 +271,10 @@ describe('manual control', () => {
     const breaker = new CircuitBreaker();
     const a = breaker.isolate();
     const b = breaker.isolate();
-    await expect(breaker.execute(ok)).rejects.toMatchObject({ code: 'PERF_BREAKER_OPEN', state: 'forced-open' });
+    await expect(breaker.execute(ok)).rejects.toMatchObject({
+      code: 'PERF_CIRCUIT_BREAKER_OPEN',
+      state: 'forced-open',
+    });
     a.release();
     a.release();
     expect(breaker.state.kind).toBe('forced-open');
@@ -419,106 +298,36 @@ describe('manual control', () => {
     breaker.trip();
     expect(breaker.state).toMatchObject({ kind: 'open', retryAt: Date.now() + 2_000 });
   });
-});
 
-describe('snapshot and restore', () => {
-  it('carries an open state and the strategy counters across instances', async () => {
-    const first = new CircuitBreaker({ strategy: new ConsecutiveFailures(3), halfOpenAfterMs: 10_000 });
-    await fail(first, 2);
-    const saved = JSON.parse(JSON.stringify(first.snapshot()));
-    const second = new CircuitBreaker({ strategy: new ConsecutiveFailures(3), restore: saved });
-    expect(second.state.kind).toBe('closed');
-    await fail(second, 1);
-    expect(second.state.kind).toBe('open');
-
-    const third = new CircuitBreaker({ strategy: new ConsecutiveFailures(3), restore: second.snapshot() });
-    expect(third.state).toMatchObject({ kind: 'open', retryAt: Date.now() + 30_000 });
-    await expect(third.execute(ok)).rejects.toBeInstanceOf(BreakerOpenError);
-  });
-
-  it('a half-open snapshot comes back open with the wait over', async () => {
-    const first = new CircuitBreaker({ strategy: new ConsecutiveFailures(1), halfOpenAfterMs: 1_000 });
-    await fail(first, 1);
-    vi.advanceTimersByTime(1_000);
-    const saved = first.snapshot();
-    expect(saved.state.kind).toBe('half-open');
-    const second = new CircuitBreaker({ strategy: new ConsecutiveFailures(1), restore: saved });
-    expect(second.state.kind).toBe('half-open');
-    await second.execute(ok);
-    expect(second.state.kind).toBe('closed');
-  });
-
-  it('rejects a malformed snapshot or one from another strategy', () => {
+  it('a handle from before reset() cannot end a newer isolation', () => {
     const breaker = new CircuitBreaker();
-    expect(() => breaker.restore({ version: 2 } as never)).toThrow(InvalidOptionError);
-    const other = new CircuitBreaker({ strategy: new CountWindow({ size: 10 }) }).snapshot();
-    expect(() => breaker.restore(other)).toThrow(/ConsecutiveFailures snapshot/);
+    const old = breaker.isolate();
+    breaker.reset();
+    const current = breaker.isolate();
+    old.release();
+    expect(breaker.state.kind).toBe('forced-open');
+    current.release();
+    expect(breaker.state.kind).toBe('closed');
+  });
+
+  it('releasing an isolation does not undo a later forceOpen() or forceClosed()', () => {
+    const breaker = new CircuitBreaker();
+    const handle = breaker.isolate();
+    breaker.forceOpen();
+    handle.release();
+    expect(breaker.state.kind).toBe('forced-open'); // held until reset(), as documented
+    const onTop = breaker.isolate();
+    onTop.release();
+    expect(breaker.state.kind).toBe('forced-open');
+    breaker.reset();
+    const again = breaker.isolate();
+    breaker.forceClosed();
+    again.release();
+    expect(breaker.state.kind).toBe('forced-closed');
   });
 });
 
-describe('options', () => {
-  it.each([
-    [{ halfOpenAfterMs: -1 }, 'halfOpenAfterMs'],
-    [{ timeoutMs: 0 }, 'timeoutMs'],
-    [{ maxConcurrent: 0 }, 'maxConcurrent'],
-    [{ maxQueue: 1.5 }, 'maxQueue'],
-    [{ halfOpenPermittedCalls: 2, halfOpenSuccessThreshold: 3 }, 'halfOpenSuccessThreshold'],
-    [{ backoff: { jitter: 2 } }, 'backoff.jitter'],
-    [{ backoff: { multiplier: 0.5 } }, 'backoff.multiplier'],
-    [{ isFailure: 'yes' }, 'isFailure'],
-    [{ strategy: {} }, 'strategy'],
-  ])('%o is refused at construction', (options, option) => {
-    const error = (() => {
-      try {
-        new CircuitBreaker(options as never);
-      } catch (e) {
-        return e;
-      }
-    })();
-    expect(error).toBeInstanceOf(InvalidOptionError);
-    expect(error).toMatchObject({ code: 'PERF_BREAKER_INVALID_OPTION', option });
-  });
-});
-
-describe('observability', () => {
-  it('stats() counts every outcome', async () => {
-    const breaker = new CircuitBreaker({ strategy: new ConsecutiveFailures(2), isFailure: exceptClientErrors });
-    await breaker.execute(ok);
-    await breaker.execute(() => Promise.reject(Object.assign(new Error('x'), { status: 400 }))).catch(() => {});
-    await fail(breaker, 2);
-    await breaker.execute(ok).catch(() => {});
-    expect(breaker.stats()).toEqual({
-      calls: 5,
-      successes: 1,
-      failures: 2,
-      ignored: 1,
-      rejections: 1,
-      timeouts: 0,
-      slowCalls: 0,
-      inFlight: 0,
-      queued: 0,
-      state: 'open',
-      since: Date.now(),
-    });
-  });
-
-  it('publishes on diagnostics_channel', async () => {
-    const messages: [string, unknown][] = [];
-    const names = ['state', 'reject', 'failure', 'success'].map((e) => `perf:circuit-breaker:${e}`);
-    const handlers = names.map((name) => (message: unknown) => messages.push([name, message]));
-    for (const [i, n] of names.entries()) subscribe(n, handlers[i] as (m: unknown) => void);
-    try {
-      const breaker = new CircuitBreaker({ name: 'docker', strategy: new ConsecutiveFailures(1) });
-      await breaker.execute(ok);
-      await fail(breaker, 1);
-      await breaker.execute(ok).catch(() => {});
-    } finally {
-      for (const [i, n] of names.entries()) unsubscribe(n, handlers[i] as (m: unknown) => void);
-    }
-    expect(messages.map(([n]) => n.split(':')[2])).toEqual(['success', 'failure', 'state', 'reject']);
-    expect(messages[2]?.[1]).toMatchObject({ breaker: 'docker', from: { kind: 'closed' }, to: { kind: 'open' } });
-  });
-
+describe('state listeners', () => {
   it('a throwing state listener does not stop the transition and is reported as a warning; unsubscribe works', async () => {
     const breaker = new CircuitBreaker({ strategy: new ConsecutiveFailures(1) });
     const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
@@ -533,7 +342,7 @@ describe('observability', () => {
       expect(seen).toHaveBeenCalledTimes(1);
       expect(warn).toHaveBeenCalledWith(
         expect.objectContaining({ message: 'listener bug' }),
-        expect.objectContaining({ code: 'PERF_BREAKER_LISTENER_FAILED' }),
+        expect.objectContaining({ code: 'PERF_CIRCUIT_BREAKER_LISTENER_FAILED' }),
       );
       off();
       breaker.reset();
@@ -542,6 +351,59 @@ describe('observability', () => {
     } finally {
       warn.mockRestore();
     }
+  });
+
+  it('a listener that changes the state does not reorder what the others see', async () => {
+    const breaker = new CircuitBreaker({ strategy: new ConsecutiveFailures(1) });
+    breaker.onStateChange((to) => {
+      if (to.kind === 'open') breaker.reset(); // e.g. an operator hook that closes again at once
+    });
+    const seen: string[] = [];
+    breaker.onStateChange((to, from) => seen.push(`${from.kind}>${to.kind}`));
+    const published: string[] = [];
+    const onState = (m: unknown) => {
+      const { from, to } = m as StateMessage;
+      published.push(`${from.kind}>${to.kind}`);
+    };
+    subscribe(channelNames.state, onState);
+    try {
+      await expect(breaker.execute(boom)).rejects.toThrow('boom');
+    } finally {
+      unsubscribe(channelNames.state, onState);
+    }
+    expect(seen).toEqual(['closed>open', 'open>closed']);
+    expect(published).toEqual(['closed>open', 'open>closed']);
+    expect(breaker.state.kind).toBe('closed');
+  });
+});
+
+describe('stats', () => {
+  it('counts every outcome, under the breaker name, in a fresh plain object', async () => {
+    const breaker = new CircuitBreaker({
+      name: 'docker',
+      strategy: new ConsecutiveFailures(2),
+      isFailure: exceptClientErrors,
+    });
+    await breaker.execute(ok);
+    await breaker.execute(() => Promise.reject(Object.assign(new Error('x'), { status: 400 }))).catch(() => {});
+    await fail(breaker, 2);
+    await breaker.execute(ok).catch(() => {});
+    expect(breaker.stats()).toEqual({
+      name: 'docker',
+      calls: 5,
+      successes: 1,
+      failures: 2,
+      ignored: 1,
+      rejected: 1,
+      timeouts: 0,
+      slowCalls: 0,
+      inFlight: 0,
+      queued: 0,
+      state: 'open',
+      since: Date.now(),
+    });
+    expect(breaker.stats()).not.toBe(breaker.stats());
+    expect(new CircuitBreaker().stats().name).toBe('breaker');
   });
 });
 
@@ -555,8 +417,8 @@ describe('lifecycle', () => {
     const closing = breaker.close().then(() => {
       closed = true;
     });
-    expect(await queued).toBeInstanceOf(BreakerShutDownError);
-    await expect(breaker.execute(ok)).rejects.toMatchObject({ code: 'PERF_BREAKER_SHUT_DOWN' });
+    expect(await queued).toBeInstanceOf(BreakerClosedError);
+    await expect(breaker.execute(ok)).rejects.toMatchObject({ code: 'PERF_CIRCUIT_BREAKER_CLOSED' });
     await Promise.resolve();
     expect(closed).toBe(false);
     gate.resolve('finished');
@@ -568,7 +430,7 @@ describe('lifecycle', () => {
   it('supports await using', async () => {
     const breaker = new CircuitBreaker();
     await breaker[Symbol.asyncDispose]();
-    await expect(breaker.execute(ok)).rejects.toBeInstanceOf(BreakerShutDownError);
+    await expect(breaker.execute(ok)).rejects.toBeInstanceOf(BreakerClosedError);
   });
 });
 

@@ -1,8 +1,11 @@
 // The same scenarios against opossum and against our opossum-shaped adapter:
 // the observable behaviour (results, errors, event sequences, states) must match.
+
+import { useFakeTime } from '@perf/testing';
 import Opossum from 'opossum';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { BreakerOpenError, BreakerTimeoutError, OpossumBreaker } from '../src/index.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { BreakerClosedError, BreakerOpenError, BreakerTimeoutError } from '../src/index.js';
+import { OpossumBreaker } from '../src/opossum.js';
 
 type Action = (...args: unknown[]) => Promise<unknown>;
 
@@ -39,12 +42,9 @@ const implementations: [string, (action: Action, options: object) => Shape, (e: 
 ];
 
 const breakers: Shape[] = [];
-beforeEach(() => {
-  vi.useFakeTimers({ now: 1_000_000 });
-});
+useFakeTime();
 afterEach(() => {
   for (const b of breakers.splice(0)) b.shutdown();
-  vi.useRealTimers();
 });
 
 const fails = (): Action => async () => {
@@ -226,5 +226,23 @@ describe('OpossumBreaker specifics', () => {
 
   it('refuses a non-function action', () => {
     expect(() => new OpossumBreaker('nope' as never)).toThrow(/action must be a function/);
+  });
+
+  it('await using shuts it down and waits for running calls (opossum has no equivalent)', async () => {
+    let finish!: (v: string) => void;
+    const breaker = new OpossumBreaker(() => new Promise<string>((r) => (finish = r)), { timeout: false });
+    const running = breaker.fire();
+    let disposed = false;
+    const disposing = breaker[Symbol.asyncDispose]().then(() => {
+      disposed = true;
+    });
+    expect(breaker.isShutdown).toBe(true);
+    await expect(breaker.fire()).rejects.toBeInstanceOf(BreakerClosedError);
+    await Promise.resolve();
+    expect(disposed).toBe(false);
+    finish('done');
+    await expect(running).resolves.toBe('done');
+    await disposing;
+    expect(disposed).toBe(true);
   });
 });

@@ -22,7 +22,7 @@ const readmeRuns: Record<string, { service?: [string, Service]; prints: (string 
   '@perf/batch-writer': { service: ['DATABASE_URL', pg], prints: [/flushed: 2\b/] },
   '@perf/buffer-pool': { prints: ['hello 204800', '2621440 true 378580'] },
   '@perf/cache': { service: ['REDIS_URL', rd], prints: ["{ id: 'client:42', scopes: [ 'read' ] } 1"] },
-  '@perf/circuit-breaker': { prints: ['docker circuit: closed -> open'] },
+  '@perf/circuit-breaker': { prints: ['docker circuit: closed -> open', "name: 'docker'", 'rejected: 2,'] },
   '@perf/jwt-cache': { prints: ['alice\nalice\nPERF_JWT_CACHE_REVOKED\n'] },
   '@perf/metrics': { prints: [/^process_cpu_seconds_total \d/m] },
   '@perf/rate-limit': {
