@@ -6,7 +6,12 @@ import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export type JwksAnswer =
-  | { readonly status: number; readonly body: string; readonly cacheControl?: string }
+  | {
+      readonly status: number;
+      readonly body: string;
+      readonly cacheControl?: string;
+      readonly headers?: Readonly<Record<string, string>>;
+    }
   /** The server destroys the connection without answering: a network error. */
   | { readonly drop: true }
   /** The server never answers: the client's timeout fires. */
@@ -39,7 +44,7 @@ export async function jwksEndpoint(): Promise<JwksEndpoint> {
       hanging.add(res);
       return;
     }
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    const headers: Record<string, string> = { 'content-type': 'application/json', ...answer.headers };
     if (answer.cacheControl !== undefined) headers['cache-control'] = answer.cacheControl;
     res.writeHead(answer.status, headers).end(answer.body);
   });

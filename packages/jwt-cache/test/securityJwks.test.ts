@@ -110,6 +110,10 @@ describe('security: a key the issuer withdraws from its JWKS stops vouching at o
     ['the key now pinned to an algorithm not allowed (ES384)', () => [{ ...k1, alg: 'ES384' }]],
     ['only a key for an algorithm not allowed (RS256)', () => [r1]],
     ['the key with key_ops lacking "verify"', () => [{ ...k1, key_ops: ['encrypt'] }]],
+    [
+      'only a secret (oct) key',
+      () => [{ kty: 'oct', kid: 'k1', alg: 'HS256', k: Buffer.alloc(32, 1).toString('base64url') }],
+    ],
     ['only a purged kid', () => [k2], 'k2'],
   ])(
     'a 200 JWKS with %s: cached and new tokens of the key refused on the next verify, and a day later',
@@ -161,6 +165,7 @@ describe('security: a key the issuer withdraws from its JWKS stops vouching at o
     ['JSON without "keys"', '{}'],
     ['"keys" that is not an array', '{"keys":{"kid":"k1"}}'],
     ['JSON null', 'null'],
+    ['a key set over 1 MB', JSON.stringify({ keys: [], pad: 'x'.repeat(2 << 20) })],
   ])(
     'a 200 with %s is an answer that cannot vouch: the keys are withdrawn at once (KEY_FETCH) until a usable JWKS',
     async (_name, body) => {
@@ -195,6 +200,13 @@ describe('security: a key the issuer withdraws from its JWKS stops vouching at o
       removed.stop();
       expect(removed.messages).toEqual([{ kid: 'k1', alg: 'ES256', why: 'withdrawn' }]);
       expect(v.stats()).toMatchObject({ keysRemoved: 1 });
+      // verifySync cannot wait: it refuses and starts the refetch (after the cooldown); the next one verifies.
+      endpoint.answer(jwksOk([k1]));
+      clock.advance(30_000);
+      const refetched = nextJwksFetch();
+      expect(await outcomeSync(v, cached)).toBe('PERF_JWT_CACHE_KEY_FETCH');
+      expect(await refetched).toMatchObject({ ok: true, keys: 1 });
+      expect(await outcomeSync(v, cached)).toBe('ACCEPTED');
       await v.close();
     },
   );
@@ -204,6 +216,8 @@ describe('security: a key the issuer withdraws from its JWKS stops vouching at o
     ['HTTP 502', { status: 502, body: 'bad gateway' }],
     ['HTTP 503', { status: 503, body: 'unavailable' }],
     ['HTTP 429', { status: 429, body: 'slow down' }],
+    ['HTTP 400', { status: 400, body: 'bad request' }],
+    ['a redirect (refused)', { status: 302, body: '', headers: { location: '/elsewhere' } }],
     ['a dropped connection', { drop: true }],
     ['no answer within timeoutMs', { hang: true }],
   ])(
