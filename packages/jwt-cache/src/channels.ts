@@ -10,3 +10,5 @@ export const jwksFetchChannel = channel('perf:jwt-cache:jwks-fetch');
 export const keyIgnoredChannel = channel('perf:jwt-cache:key-ignored');
 /** `{ kind: 'jti' | 'subject' | 'kid', value }` for every revocation. */
 export const revokeChannel = channel('perf:jwt-cache:revoke');
+/** `{ kid, alg, why }` for every trusted key that stops vouching (`why`: a `KeyRemovalReason`). */
+export const keyRemovedChannel = channel('perf:jwt-cache:key-removed');

@@ -21,7 +21,7 @@ export {
   VerifierClosedError,
 } from './errors.js';
 export type { KeyInput } from './importKey.js';
-export type { StaticKey } from './keySet.js';
+export type { KeyRemovalReason, StaticKey } from './keySet.js';
 export {
   encodeRevocation,
   type PubSubRevocationOptions,

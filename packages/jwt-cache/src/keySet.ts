@@ -16,7 +16,19 @@ export interface StaticKey {
   readonly kid?: string;
 }
 
-/** A trusted key, imported and pinned. `removed` is set when it is purged or rotated out, which invalidates results cached with it at once. */
+/**
+ * Why a trusted key stopped vouching: `rotated` (a JWKS answered 200 without
+ * it as a usable signature key), `withdrawn` (the JWKS URL answered 401, 403,
+ * 404 or 410, or a 200 that is not a JWKS), `expired` (not confirmed by the
+ * endpoint within `staleIfErrorSeconds` after going stale), `purged` (`purgeKid`).
+ */
+export type KeyRemovalReason = 'rotated' | 'withdrawn' | 'expired' | 'purged';
+
+/**
+ * A trusted key, imported and pinned. `removed` is set once, when the key
+ * stops vouching (see KeyRemovalReason); it invalidates the results cached
+ * with it at once, and a removed record is never installed or used again.
+ */
 export interface KeyRecord {
   readonly kid: string | undefined;
   readonly alg: Algorithm;

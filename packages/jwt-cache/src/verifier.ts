@@ -3,9 +3,10 @@
 // cacheTtl, maxTokenAge, a revocation or the key that verified it.
 import type { JSONWebKeySet } from 'jose';
 import { ALGORITHMS, verifyBytes } from './algorithms.js';
-import { failureChannel, keyIgnoredChannel, revokeChannel } from './channels.js';
+import { failureChannel, keyIgnoredChannel, keyRemovedChannel, revokeChannel } from './channels.js';
 import { type ClaimRules, checkClaims } from './claims.js';
 import { type CompactJws, decodeSignature, type JwtClaims, parseClaims, parseCompactJws } from './compactJws.js';
+import { deepFreeze } from './deepFreeze.js';
 import {
   AlgorithmNotAllowedError,
   BadSignatureError,
@@ -20,7 +21,7 @@ import {
   UnknownKidError,
   VerifierClosedError,
 } from './errors.js';
-import { importJwks, importStaticKeys, type KeyRecord, KeySet } from './keySet.js';
+import { importJwks, importStaticKeys, type KeyRecord, type KeyRemovalReason, KeySet } from './keySet.js';
 import { RemoteJwks, type RemoteJwksOptions } from './remoteJwks.js';
 import { RevocationList, type RevocationSink, type RevocationSource } from './revocation.js';
 import { TokenMap } from './tokenMap.js';
@@ -75,14 +76,6 @@ function signingInput(token: string, end: number): Uint8Array {
   return new Uint8Array(SIGNING_INPUT.buffer, SIGNING_INPUT.byteOffset, end);
 }
 
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
-  return value;
-}
-
 /**
  * Verifies JWTs. Create with `createVerifier`. `verify` works with every key
  * source; `verifySync` with static keys and local JWKS (and, with a remote
@@ -111,6 +104,7 @@ export class Verifier implements RevocationSink {
     negativeHits: 0,
     keyFetches: 0,
     keyFetchFailures: 0,
+    keysRemoved: 0,
     failures: emptyFailures(),
   };
 
@@ -149,7 +143,8 @@ export class Verifier implements RevocationSink {
             now: this.#now,
             algorithms: options.algorithms,
             blocked: this.#blocked,
-            onKeys: (next, previous) => this.#replaceKeys(next, previous),
+            current: () => this.#keys,
+            install: (records, why) => this.#install(records, why),
             onFetch: (ok) => {
               this.#stats.keyFetches++;
               if (!ok) this.#stats.keyFetchFailures++;
@@ -174,10 +169,11 @@ export class Verifier implements RevocationSink {
     let jws: CompactJws | undefined;
     try {
       jws = this.#parse(token);
-      const keys = this.#remote === undefined ? this.#keys : this.#remoteKeysSync();
-      const key = keys.lookup(jws.header.kid, jws.header.alg);
+      const remote = this.#remote;
+      if (remote !== undefined) this.#remoteReadySync(remote);
+      const key = this.#keys.lookup(jws.header.kid, jws.header.alg);
       if (key === undefined) {
-        if (this.#remote !== undefined && jws.header.kid !== undefined) void this.#remote.refresh('unknown_kid');
+        if (remote !== undefined && jws.header.kid !== undefined) void remote.refresh('unknown_kid');
         throw this.#unknownKid(jws);
       }
       return this.#finish(token, jws, key);
@@ -188,23 +184,21 @@ export class Verifier implements RevocationSink {
 
   /** Verifies `token` and resolves to its (frozen) claims, or rejects with a `JwtVerifyError`. */
   async verify(token: string): Promise<JwtClaims> {
-    if (this.#remote === undefined) return this.verifySync(token);
+    const remote = this.#remote;
+    if (remote === undefined) return this.verifySync(token);
     const hit = this.#cached(token);
     if (hit !== undefined) return hit;
     let jws: CompactJws | undefined;
     try {
       jws = this.#parse(token);
-      const remote = this.#remote;
-      if (remote.keys === undefined) await remote.refresh('initial');
-      else if (remote.isStale(this.#now())) void remote.refresh('stale');
+      const now = this.#now();
+      if (remote.isDue(now)) remote.tick(now);
+      if (!remote.inHand) await remote.refresh('initial');
       if (this.#closed) throw new VerifierClosedError('the verifier was closed while fetching keys');
-      if (remote.keys === undefined) {
-        throw new KeyFetchError(
-          `no keys: the JWKS at ${remote.url.href} could not be fetched (${remote.lastError?.message ?? 'rate limited'}); retry later`,
-        );
-      }
+      if (!remote.inHand) throw new KeyFetchError(remote.unavailable());
       let key = this.#keys.lookup(jws.header.kid, jws.header.alg);
       if (key === undefined && jws.header.kid !== undefined && (await remote.refresh('unknown_kid'))) {
+        if (!remote.inHand) throw new KeyFetchError(remote.unavailable());
         key = this.#keys.lookup(jws.header.kid, jws.header.alg);
       }
       if (key === undefined) throw this.#unknownKid(jws);
@@ -223,15 +217,17 @@ export class Verifier implements RevocationSink {
     const entry = cache.get(token);
     if (entry === undefined) return undefined;
     const now = this.#now();
+    // Hits must not hide a rotation: a remote key set past its max-age is
+    // refreshed in the background, and past its stale bound withdrawn, before
+    // the entry's key is checked.
+    const remote = this.#remote;
+    if (remote?.isDue(now)) remote.tick(now);
     if (now >= entry.expiresAt || entry.key.removed) {
       cache.delete(entry);
       this.#stats.expired++;
       return undefined;
     }
     if (now < entry.validFrom) return undefined;
-    // Hits must not hide a rotation: a stale remote key set is refreshed in the background.
-    const remote = this.#remote;
-    if (remote?.isStale(now)) void remote.refresh('stale');
     if (this.#revocations.active && this.#revocations.isRevoked(entry.claims)) {
       cache.delete(entry);
       throw this.#failed(token, undefined, new TokenRevokedError('the token was revoked'));
@@ -240,13 +236,17 @@ export class Verifier implements RevocationSink {
     return entry.claims;
   }
 
-  #remoteKeysSync(): KeySet {
-    const remote = this.#remote as RemoteJwks;
-    if (remote.keys === undefined) {
+  // verifySync cannot wait for a fetch: without keys in hand it refuses (and
+  // starts the refetch, once keys were withdrawn) instead.
+  #remoteReadySync(remote: RemoteJwks): void {
+    const now = this.#now();
+    if (remote.isDue(now)) remote.tick(now);
+    if (remote.inHand) return;
+    if (remote.withdrawal === undefined) {
       throw new SyncUnavailableError('no JWKS keys fetched yet: use verify() (async) at least once');
     }
-    if (remote.isStale(this.#now())) void remote.refresh('stale');
-    return this.#keys;
+    void remote.refresh('initial');
+    throw new KeyFetchError(remote.unavailable());
   }
 
   // RFC 7519 §7.2 steps 1–6 up to the key: size, the negative cache, the
@@ -280,16 +280,24 @@ export class Verifier implements RevocationSink {
 
   #unknownKid(jws: CompactJws): UnknownKidError {
     const kid = jws.header.kid;
+    const remote = this.#remote;
+    const none =
+      remote !== undefined && this.#keys.records.length === 0
+        ? ` (the JWKS at ${remote.url.href} lists no usable signature key)`
+        : '';
     return new UnknownKidError(
       kid === undefined
-        ? `the token has no kid and no single key is configured for ${jws.header.alg}`
-        : `no trusted key has kid ${JSON.stringify(kid)}`,
+        ? `the token has no kid and no single key is configured for ${jws.header.alg}${none}`
+        : `no trusted key has kid ${JSON.stringify(kid)}${none}`,
     );
   }
 
   // The rest of RFC 7519 §7.2 with the key in hand: the pinned alg, the
   // signature, then (only then) the claims, revocation, and the cache.
   #finish(token: string, jws: CompactJws, key: KeyRecord): JwtClaims {
+    // Checked on every verification, not only on cache hits: a removed key
+    // never vouches again, however a lookup reached it.
+    if (key.removed) throw this.#unknownKid(jws);
     if (key.alg !== jws.header.alg) {
       throw new AlgorithmNotAllowedError(
         `the key for this token is pinned to ${key.alg}, the token says ${jws.header.alg}`,
@@ -341,14 +349,33 @@ export class Verifier implements RevocationSink {
     return error;
   }
 
-  #replaceKeys(next: KeySet, previous: KeySet | undefined): void {
-    // Keys rotated out stop vouching for the results they produced, at once.
-    if (previous !== undefined) {
-      const kept = new Set(next.records);
-      for (const r of previous.records) if (!kept.has(r)) r.removed = true;
+  // The one way keys are installed. Purges and removals are checked now, at
+  // install time, not when a fetch began: a purge or the stale bound may come
+  // while a fetched JWKS is being imported. A purged kid is left out. A record
+  // carried over from the set in use that was removed meanwhile (only the
+  // stale bound can do that while a fetch is in flight) is confirmed by this
+  // very answer: it comes back as a new record, so the results cached with the
+  // removed one stay refused. Keys in use that are left out stop vouching (for
+  // the results they produced too) at once.
+  #install(records: readonly KeyRecord[], why: KeyRemovalReason): number {
+    const blocked = this.#blocked;
+    const trusted: KeyRecord[] = [];
+    for (const r of records) {
+      if (r.kid !== undefined && blocked.has(r.kid)) continue;
+      trusted.push(r.removed ? { ...r, removed: false } : r);
     }
-    this.#keys = next;
+    const kept = new Set(trusted);
+    for (const r of this.#keys.records) if (!kept.has(r)) this.#remove(r, why);
+    this.#keys = new KeySet(trusted);
     this.#negative?.clear();
+    return trusted.length;
+  }
+
+  #remove(r: KeyRecord, why: KeyRemovalReason): void {
+    if (r.removed) return;
+    r.removed = true;
+    this.#stats.keysRemoved++;
+    if (keyRemovedChannel.hasSubscribers) keyRemovedChannel.publish({ kid: r.kid, alg: r.alg, why });
   }
 
   /** Refuses the token with this `jti` from now on, cached or not. `until` (ms) lets the entry be forgotten after the token's expiry. */
@@ -367,13 +394,7 @@ export class Verifier implements RevocationSink {
   purgeKid(kid: string): void {
     this.#blocked.add(kid);
     const records = this.#keys.records;
-    const kept = records.filter((r) => r.kid !== kid);
-    if (kept.length !== records.length) {
-      for (const r of records) if (r.kid === kid) r.removed = true;
-      this.#keys = new KeySet(kept);
-      this.#remote?.setKeys(this.#keys);
-      this.#negative?.clear();
-    }
+    if (records.some((r) => r.kid === kid)) this.#install(records, 'purged'); // the kid is blocked now: left out
     if (revokeChannel.hasSubscribers) revokeChannel.publish({ kind: 'kid', value: kid });
   }
 
@@ -388,6 +409,7 @@ export class Verifier implements RevocationSink {
       negativeHits: s.negativeHits,
       keyFetches: s.keyFetches,
       keyFetchFailures: s.keyFetchFailures,
+      keysRemoved: s.keysRemoved,
       cacheSize: this.#cache?.size ?? 0,
       negativeCacheSize: this.#negative?.size ?? 0,
       failures: { ...s.failures },

@@ -60,6 +60,8 @@ export interface VerifierStats {
   /** Remote JWKS fetches started / failed. */
   keyFetches: number;
   keyFetchFailures: number;
+  /** Trusted keys that stopped vouching: rotated out of or withdrawn from a remote JWKS, expired past `staleIfErrorSeconds`, or purged. */
+  keysRemoved: number;
   cacheSize: number;
   negativeCacheSize: number;
   /** Refused tokens by reason (negative-cache hits included). */

@@ -268,6 +268,33 @@ describe('security', () => {
     expect(codeOf(v, valid)).toBe('ACCEPTED');
   });
 
+  it.each([
+    ['arrays', (n: number) => `${'['.repeat(n)}1${']'.repeat(n)}`],
+    ['objects', (n: number) => `${'{"a":'.repeat(n)}1${'}'.repeat(n)}`],
+  ])(
+    'accepts a signed claims set with %s nested 100,000 deep (raised maxTokenLength), frozen all the way down, never a RangeError',
+    async (_name, nest) => {
+      const secret = new Uint8Array(32).fill(9);
+      const hs = await createVerifier({
+        keys: [{ key: secret, alg: 'HS256', kid: 'h' }],
+        algorithms: ['HS256'],
+        now: clock.now,
+        maxTokenLength: 1_000_000,
+      });
+      const input = `${b64({ alg: 'HS256', kid: 'h' })}.${b64(`{"exp":${clock.seconds() + 600},"deep":${nest(100_000)}}`)}`;
+      const token = `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`;
+      expect(codeOf(hs, token)).toBe('ACCEPTED');
+      let node = hs.verifySync(token).deep;
+      let depth = 0;
+      while (typeof node === 'object' && node !== null && Object.isFrozen(node)) {
+        node = Array.isArray(node) ? node[0] : (node as { a: unknown }).a;
+        depth++;
+      }
+      expect([depth, node]).toEqual([100_000, 1]);
+      expect(hs.stats()).toMatchObject({ hits: 1, misses: 1 });
+    },
+  );
+
   it('refuses a non-string token with a typed error', async () => {
     const v = await verifier();
     expect(codeOf(v, 42 as unknown as string)).toBe('PERF_JWT_CACHE_MALFORMED');

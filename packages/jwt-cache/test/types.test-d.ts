@@ -4,9 +4,12 @@ import {
   createSigner,
   createVerifier,
   type JwtClaims,
+  type KeyRemovalReason,
+  type RemoteJwksOptions,
   type Signer,
   type Verifier,
   type VerifierOptions,
+  type VerifierStats,
 } from '../src/index.js';
 
 describe('public types', () => {
@@ -29,5 +32,11 @@ describe('public types', () => {
   it('types registered claims', () => {
     expectTypeOf<JwtClaims['exp']>().toEqualTypeOf<number | undefined>();
     expectTypeOf<JwtClaims['aud']>().toEqualTypeOf<string | readonly string[] | undefined>();
+  });
+
+  it('types the stale-key bound and key removals', () => {
+    expectTypeOf<RemoteJwksOptions['staleIfErrorSeconds']>().toEqualTypeOf<number | undefined>();
+    expectTypeOf<VerifierStats['keysRemoved']>().toEqualTypeOf<number>();
+    expectTypeOf<KeyRemovalReason>().toEqualTypeOf<'rotated' | 'withdrawn' | 'expired' | 'purged'>();
   });
 });
