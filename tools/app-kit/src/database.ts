@@ -1,9 +1,10 @@
 // One PostgreSQL for every app, embedded or a server: with DATABASE_URL a pg
 // pool to that server, without it PGlite (PostgreSQL compiled to WebAssembly)
-// in a data folder. The SQL, the schema and the migrations are the same.
+// in a data folder, on a worker thread of its own (embeddedDatabase.ts). The
+// SQL, the schema and the migrations are the same.
 import { mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
+import { openEmbedded } from './embeddedDatabase.js';
 
 export interface QueryResult<R> {
   readonly rows: R[];
@@ -36,26 +37,9 @@ export interface DatabaseOptions {
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  return options.url ? openServer(options.url, options.maxConnections ?? 10) : openEmbedded(options.dataDir);
-}
-
-async function openEmbedded(dataDir: string): Promise<Database> {
-  mkdirSync(dataDir, { recursive: true });
-  const db = await PGlite.create(dataDir);
-  const run = async <R>(q: Pick<PGlite, 'query'>, sql: string, params?: readonly unknown[]) => {
-    const r = await q.query<R>(sql, params as unknown[] | undefined);
-    return { rows: r.rows, rowCount: r.affectedRows ?? 0 };
-  };
-  return {
-    kind: 'embedded',
-    query: (sql, params) => run(db, sql, params),
-    exec: async (sql) => void (await db.exec(sql)),
-    transaction: (fn) =>
-      db.transaction((tx) =>
-        fn({ query: (sql, params) => run(tx, sql, params), exec: async (sql) => void (await tx.exec(sql)) }),
-      ),
-    close: () => db.close(),
-  };
+  if (options.url) return openServer(options.url, options.maxConnections ?? 10);
+  mkdirSync(options.dataDir, { recursive: true });
+  return openEmbedded(options.dataDir);
 }
 
 async function openServer(url: string, max: number): Promise<Database> {

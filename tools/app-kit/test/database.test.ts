@@ -100,3 +100,34 @@ it('refuses migrations out of order or repeated', async () => {
     await db.close();
   }
 });
+
+describe('embedded, on its worker thread', () => {
+  it("a statement from outside a transaction waits for it, and errors keep PostgreSQL's SQLSTATE", async () => {
+    const db = await openDatabase({ dataDir: tempDir() });
+    try {
+      await db.exec('CREATE TABLE t (id int PRIMARY KEY)');
+      let outsideSaw: number | undefined;
+      let release = () => {};
+      const held = new Promise<void>((r) => {
+        release = r;
+      });
+      const tx = db.transaction(async (q) => {
+        await q.query('INSERT INTO t VALUES (1)');
+        await held; // the transaction holds the connection here
+        await q.query('INSERT INTO t VALUES (2)');
+      });
+      const outside = db.query<{ n: number }>('SELECT count(*)::int AS n FROM t').then((r) => {
+        outsideSaw = r.rows[0]?.n;
+      });
+      await new Promise((r) => setImmediate(r));
+      expect(outsideSaw).toBeUndefined(); // still waiting for the transaction
+      release();
+      await tx;
+      await outside;
+      expect(outsideSaw).toBe(2); // it ran after the commit, not in the middle
+      await expect(db.query('INSERT INTO t VALUES (1)')).rejects.toMatchObject({ code: '23505' });
+    } finally {
+      await db.close();
+    }
+  });
+});
