@@ -4,11 +4,10 @@
 import { postgres, tempDatabase } from '@perf/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Running, startAuthServer } from './helpers.js';
+import { claimsOf, postForm, type Running, startAuthServer } from './helpers.js';
 
 const server = await postgres();
 const secret = 'the-secret-of-the-outage-client!';
-const basic = `Basic ${Buffer.from(`outage-app:${secret}`).toString('base64')}`;
 
 describe.skipIf(server.skip)('the database goes away and comes back (a real PostgreSQL refusing connections)', () => {
   let db: Awaited<ReturnType<typeof tempDatabase>>;
@@ -36,18 +35,9 @@ describe.skipIf(server.skip)('the database goes away and comes back (a real Post
   });
 
   const token = async () => {
-    const res = await fetch(`${running.base}/oauth/token`, {
-      method: 'POST',
-      headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' },
-      body: 'grant_type=client_credentials',
-    });
+    const res = await postForm(running.base, '/oauth/token', 'outage-app', secret);
     expect(res.status).toBe(200);
-    return JSON.parse(
-      Buffer.from(
-        ((await res.json()) as { access_token: string }).access_token.split('.')[1] as string,
-        'base64url',
-      ).toString(),
-    ).jti as string;
+    return claimsOf(((await res.json()) as { access_token: string }).access_token).jti as string;
   };
   const metric = async (name: string) => {
     const text = await (await fetch(`${running.base}/metrics`)).text();

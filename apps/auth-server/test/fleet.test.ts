@@ -2,12 +2,11 @@
 // folder (its own signing key and spool), as a fleet behind a load balancer.
 import { postgres, redis, tempDatabase } from '@perf/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Running, startAuthServer } from './helpers.js';
+import { postForm, type Running, startAuthServer } from './helpers.js';
 
 const pg = await postgres();
 const rd = await redis();
 const secret = 'the-secret-of-the-fleet-client-0001';
-const basic = `Basic ${Buffer.from(`fleet-app:${secret}`).toString('base64')}`;
 
 describe.skipIf(pg.skip || rd.skip)('two instances on one PostgreSQL and one Redis', () => {
   let db: Awaited<ReturnType<typeof tempDatabase>>;
@@ -34,20 +33,13 @@ describe.skipIf(pg.skip || rd.skip)('two instances on one PostgreSQL and one Red
   });
 
   const token = async (at: Running) => {
-    const res = await fetch(`${at.base}/oauth/token`, {
-      method: 'POST',
-      headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' },
-      body: 'grant_type=client_credentials',
-    });
+    const res = await postForm(at.base, '/oauth/token', 'fleet-app', secret);
     expect(res.status).toBe(200);
     return ((await res.json()) as { access_token: string }).access_token;
   };
-  const form = (at: Running, path: string, body: string) =>
-    fetch(`${at.base}${path}`, {
-      method: 'POST',
-      headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' },
-      body,
-    });
+  const form = (at: Running, path: string, body: string) => postForm(at.base, path, 'fleet-app', secret, body);
+  const status = (at: Running, clientId: string) =>
+    postForm(at.base, '/oauth/token', clientId, secret).then((r) => r.status);
   const introspect = async (at: Running, t: string) =>
     ((await (await form(at, '/oauth/introspect', `token=${t}`)).json()) as { active: boolean }).active;
 
@@ -67,13 +59,7 @@ describe.skipIf(pg.skip || rd.skip)('two instances on one PostgreSQL and one Red
 
   it('a client removed through one instance is refused by the other at once (the client cache bus)', async () => {
     await b.putClient('short-lived', { secret, scopes: ['read'], audiences: ['https://api.example'] });
-    const auth = `Basic ${Buffer.from(`short-lived:${secret}`).toString('base64')}`;
-    const ask = (at: Running) =>
-      fetch(`${at.base}/oauth/token`, {
-        method: 'POST',
-        headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded' },
-        body: 'grant_type=client_credentials',
-      }).then((r) => r.status);
+    const ask = (at: Running) => status(at, 'short-lived');
     expect(await ask(a)).toBe(200); // a has the client cached now
     const removed = await fetch(`${b.base}/admin/clients/short-lived`, {
       method: 'DELETE',
@@ -85,13 +71,7 @@ describe.skipIf(pg.skip || rd.skip)('two instances on one PostgreSQL and one Red
 
   it("shares each client's rate limit across the instances (through Redis)", async () => {
     await a.putClient('metered-fleet', { secret, scopes: ['read'], audiences: ['https://api.example'] });
-    const auth = `Basic ${Buffer.from(`metered-fleet:${secret}`).toString('base64')}`;
-    const ask = (at: Running) =>
-      fetch(`${at.base}/oauth/token`, {
-        method: 'POST',
-        headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded' },
-        body: 'grant_type=client_credentials',
-      }).then((r) => r.status);
+    const ask = (at: Running) => status(at, 'metered-fleet');
     await ask(a); // secret verified and cached on a
     await ask(b); // and on b
     const started = Date.now();

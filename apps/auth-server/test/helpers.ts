@@ -53,3 +53,26 @@ export async function startAuthServer(env: Record<string, string> = {}, dataDir?
     },
   };
 }
+
+/** `Basic` credentials of a client (RFC 6749 §2.3.1: the id and secret here need no form-encoding). */
+export const basic = (clientId: string, secret: string): string =>
+  `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}`;
+
+/** POSTs a form to one of the OAuth endpoints with a client's Basic credentials. */
+export function postForm(
+  base: string,
+  path: string,
+  clientId: string,
+  secret: string,
+  body = 'grant_type=client_credentials',
+): Promise<Response> {
+  return fetch(`${base}${path}`, {
+    method: 'POST',
+    headers: { authorization: basic(clientId, secret), 'content-type': 'application/x-www-form-urlencoded' },
+    body,
+  });
+}
+
+/** The claims of a JWT, read without verifying (tests look at what they just received). */
+export const claimsOf = (jwt: string): Record<string, unknown> =>
+  JSON.parse(Buffer.from(jwt.split('.')[1] as string, 'base64url').toString('utf8'));

@@ -1,7 +1,7 @@
 // Rate limits on the token endpoint: per client, and per source address on
 // failed client authentication (counted before any secret is checked).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Running, startAuthServer } from './helpers.js';
+import { postForm, type Running, startAuthServer } from './helpers.js';
 
 const secret = 'the-secret-of-the-limited-client';
 let running: Running;
@@ -12,15 +12,7 @@ beforeAll(async () => {
 });
 afterAll(() => running?.stop());
 
-const ask = (id: string, s: string) =>
-  fetch(`${running.base}/oauth/token`, {
-    method: 'POST',
-    headers: {
-      authorization: `Basic ${Buffer.from(`${id}:${s}`).toString('base64')}`,
-      'content-type': 'application/x-www-form-urlencoded',
-    },
-    body: 'grant_type=client_credentials',
-  });
+const ask = (id: string, s: string) => postForm(running.base, '/oauth/token', id, s);
 
 describe('per client', () => {
   it('answers with the RateLimit headers, then 429 with Retry-After once the quota is spent; other clients go on', async () => {

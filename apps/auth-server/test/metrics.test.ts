@@ -1,7 +1,7 @@
 // /metrics as a Prometheus scraper reads it (parsed by an independent parser).
 import { parsePrometheusText } from '@perf/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type Running, startAuthServer } from './helpers.js';
+import { postForm, type Running, startAuthServer } from './helpers.js';
 
 let running: Running;
 const secret = 'the-secret-of-the-metrics-client';
@@ -11,15 +11,7 @@ beforeAll(async () => {
 });
 afterAll(() => running?.stop());
 
-const ask = (id: string, s: string) =>
-  fetch(`${running.base}/oauth/token`, {
-    method: 'POST',
-    headers: {
-      authorization: `Basic ${Buffer.from(`${id}:${s}`).toString('base64')}`,
-      'content-type': 'application/x-www-form-urlencoded',
-    },
-    body: 'grant_type=client_credentials',
-  });
+const ask = (id: string, s: string) => postForm(running.base, '/oauth/token', id, s);
 
 it('counts token requests by outcome and client, their latency, and the client cache', async () => {
   for (let i = 0; i < 3; i++) expect((await ask('metered', secret)).status).toBe(200);
