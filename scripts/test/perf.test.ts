@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -11,7 +11,9 @@ it('a root script run before install fails fast with one line saying what to do'
   const dir = mkdtempSync(join(tmpdir(), 'perf-noinstall-'));
   try {
     mkdirSync(join(dir, 'scripts'));
-    for (const f of ['perf.mjs', 'release.mjs']) copyFileSync(join(root, 'scripts', f), join(dir, 'scripts', f));
+    for (const f of readdirSync(join(root, 'scripts')).filter((n) => n.endsWith('.mjs'))) {
+      copyFileSync(join(root, 'scripts', f), join(dir, 'scripts', f));
+    }
     copyFileSync(join(root, 'package.json'), join(dir, 'package.json'));
     for (const task of ['build', 'typecheck', 'lint', 'bench:report']) {
       const r = spawnSync(process.execPath, ['scripts/perf.mjs', task], { cwd: dir, encoding: 'utf8' });
