@@ -1,15 +1,20 @@
-// W-TinyLFU (Einziger, Friedman, Manes; as in Caffeine): an LRU window takes
-// every new key; the main space is a segmented LRU (probation, and protected =
-// 80 % of it). When the window overflows, its oldest key (the candidate)
-// competes with the main space's oldest (the victim) and enters only if the
-// sketch says it is used more often. A one-off scan washes through the window
-// and leaves the popular keys in place. The window starts at 1 % and the
-// climber (hillClimber.ts) resizes it once per sample.
+// W-TinyLFU (Einziger, Friedman, Manes; as in Caffeine): a window takes every
+// new key; the main space is segmented (probation, and protected = 80 % of
+// it). When the window overflows, its least recently read key (the candidate)
+// competes with the main space's (the victim) and enters only if the sketch
+// says it is used more often. A one-off scan washes through the window and
+// leaves the popular keys in place. The window starts at 1 % and the climber
+// (hillClimber.ts) resizes it once per sample.
 //
 // Sizes are weights: 1 per entry under `max`, `weigh(entry)` under `maxSize`
-// (Caffeine's maximumWeight). Reads are recorded in a read buffer and applied
-// to the sketch and the LRU order in batches (see ReadBuffer below).
-import { CountMinSketch, hashString } from './countMinSketch.js';
+// (Caffeine's maximumWeight). A read costs one store into the read buffer; the
+// buffered reads are applied to the sketch and the recency order in a batch
+// when the buffer fills and before every write, delete and miss, so no
+// decision ever misses one. The window and the protected segment keep their
+// recency order CLOCK-style (a read sets a reference bit; an entry read since
+// it last went round gets a second round instead of leaving), so applying a
+// read is a sketch increment and a flag, not a list move.
+import { CountMinSketch, counterHash, keyHash } from './countMinSketch.js';
 import type { Entry } from './entry.js';
 import { GhostList } from './ghostList.js';
 import { HillClimber, SAMPLE_PER_ENTRY } from './hillClimber.js';
@@ -27,17 +32,21 @@ class Node<V> {
   constructor(
     public key: string,
     public entry: Entry<V> | undefined,
+    /** keyHash and counterHash of the key: computed once, so a hit hashes nothing. */
     public hash: number,
+    public counter: number,
     public weight: number,
     public segment: number,
   ) {}
   /** A candidate of the eviction round in progress: never a victim of another candidate. */
   pending = false;
+  /** Read while in the protected segment since it last went round (CLOCK's reference bit). */
+  referenced = false;
 }
 
 /** A circular list with a sentinel; head.next is the least recently used. */
 class Segment<V> {
-  readonly head = new Node<V>('', undefined, 0, 0, -1);
+  readonly head = new Node<V>('', undefined, 0, 0, 0, -1);
   /** Total weight of the nodes. */
   weight = 0;
   count = 0;
@@ -57,6 +66,19 @@ class Segment<V> {
     node.next.prev = node.prev;
     this.weight -= node.weight;
     this.count--;
+  }
+
+  /** Makes `node` (already in this segment) the most recent: relinks only, the totals are unchanged. */
+  moveToEnd(node: Node<V>): void {
+    const head = this.head;
+    const tail = head.prev;
+    if (tail === node) return;
+    node.prev.next = node.next;
+    node.next.prev = node.prev;
+    node.prev = tail;
+    node.next = head;
+    tail.next = node;
+    head.prev = node;
   }
 
   oldest(): Node<V> | undefined {
@@ -183,7 +205,8 @@ export class TinyLfuStore<V> implements Store<V> {
       this.#evict();
       return true;
     }
-    const node = new Node<V>(key, entry, hashString(key), weight, WINDOW);
+    const hash = keyHash(key);
+    const node = new Node<V>(key, entry, hash, counterHash(hash), weight, WINDOW);
     this.#map.set(key, node);
     this.#segments[WINDOW].push(node);
     if (this.#weigh !== undefined && this.#map.size > this.#estimate) this.#grow();
@@ -219,8 +242,8 @@ export class TinyLfuStore<V> implements Store<V> {
    */
   #miss(key: string): void {
     this.#drainReads();
-    const hash = hashString(key);
-    this.#sketch.increment(hash);
+    const hash = keyHash(key);
+    this.#sketch.increment(hash, counterHash(hash));
     if (this.#ghost.take(hash)) this.#ghostHits++;
     if (++this.#requests >= this.#sampleSize) this.#endSample();
   }
@@ -231,20 +254,35 @@ export class TinyLfuStore<V> implements Store<V> {
    * drains first, so no eviction decision ever misses a read.
    */
   #drainReads(): void {
-    const reads = this.#reads;
     const n = this.#readCount;
     if (n === 0) return;
     this.#readCount = 0;
+    const reads = this.#reads;
+    const sketch = this.#sketch;
+    // The sample ends inside this batch only rarely: then count read by read, else once for all.
+    const exact = this.#requests + n >= this.#sampleSize;
+    let hits = 0;
+    let windowHits = 0;
     for (let i = 0; i < n; i++) {
       const node = reads[i]!;
       reads[i] = undefined;
-      if (node.segment === REMOVED) continue;
-      this.#sketch.increment(node.hash);
-      this.#hits++;
-      if (node.segment === WINDOW) this.#windowHits++;
-      this.#touch(node);
-      if (++this.#requests >= this.#sampleSize) this.#endSample();
+      const segment = node.segment;
+      if (segment === REMOVED) continue;
+      sketch.increment(node.hash, node.counter);
+      if (segment === PROBATION) this.#promote(node);
+      else node.referenced = true;
+      if (exact) {
+        this.#hits++;
+        if (segment === WINDOW) this.#windowHits++;
+        if (++this.#requests >= this.#sampleSize) this.#endSample();
+      } else {
+        hits++;
+        if (segment === WINDOW) windowHits++;
+      }
     }
+    this.#hits += hits;
+    this.#windowHits += windowHits;
+    this.#requests += hits;
   }
 
   /** Applies the climber's step to the targets; entries follow in #evict, a bounded number per write. */
@@ -278,37 +316,62 @@ export class TinyLfuStore<V> implements Store<V> {
 
   #shrinkWindow(window: Segment<V>, probation: Segment<V>): void {
     for (let i = 0; i < TRANSFER_LIMIT && window.weight > this.#windowMax; i++) {
-      const n = window.oldest()!;
+      const n = this.#leastRecent(window);
       window.remove(n);
       n.segment = PROBATION;
+      n.referenced = false;
       probation.push(n);
     }
   }
 
   /** Moves an accessed node: window → window MRU, probation → protected, protected → MRU. */
   #touch(node: Node<V>): void {
-    const seg = this.#segments[node.segment as 0 | 1 | 2];
-    if (node.segment !== PROBATION) {
-      if (node.next === seg.head) return; // already the most recent
-      seg.remove(node);
-      seg.push(node);
-      return;
+    if (node.segment === PROBATION) this.#promote(node);
+    else node.referenced = true;
+  }
+
+  /**
+   * The window's least recently read entry, CLOCK-style: an entry read since
+   * it last went round goes round again (a bounded number per call).
+   */
+  #leastRecent(window: Segment<V>): Node<V> {
+    let oldest = window.oldest()!;
+    for (let i = 0; i < TRANSFER_LIMIT && oldest.referenced; i++) {
+      oldest.referenced = false;
+      window.moveToEnd(oldest);
+      oldest = window.oldest()!;
     }
-    seg.remove(node);
+    return oldest;
+  }
+
+  /** A second access in probation: into the protected segment, whose oldest may go back to probation. */
+  #promote(node: Node<V>): void {
+    this.#segments[PROBATION].remove(node);
     const prot = this.#segments[PROTECTED];
     node.segment = PROTECTED;
+    node.referenced = false;
     prot.push(node);
     this.#demote(prot);
   }
 
-  /** The protected segment's oldest go back to probation while it is over its target (bounded per call). */
+  /**
+   * While the protected segment is over its target, its oldest entry goes back
+   * to probation, unless it was read since it last went round: then it goes
+   * round again (CLOCK's second chance: a read costs a flag, not a move, and
+   * the order still puts the least recently read first). Bounded per call.
+   */
   #demote(prot: Segment<V>): void {
     const probation = this.#segments[PROBATION];
     for (let i = 0; i < TRANSFER_LIMIT && prot.weight > this.#protectedMax; i++) {
-      const demoted = prot.oldest()!;
-      prot.remove(demoted);
-      demoted.segment = PROBATION;
-      probation.push(demoted);
+      const oldest = prot.oldest()!;
+      if (oldest.referenced) {
+        oldest.referenced = false;
+        prot.moveToEnd(oldest);
+        continue;
+      }
+      prot.remove(oldest);
+      oldest.segment = PROBATION;
+      probation.push(oldest);
     }
   }
 
@@ -333,9 +396,10 @@ export class TinyLfuStore<V> implements Store<V> {
     const candidates = this.#candidates;
     let count = 0;
     for (let i = 0; i < TRANSFER_LIMIT && window.weight > this.#windowMax; i++) {
-      const n = window.oldest()!;
+      const n = this.#leastRecent(window);
       window.remove(n);
       n.segment = PROBATION;
+      n.referenced = false;
       n.pending = true;
       probation.push(n);
       candidates[count++] = n;
@@ -367,7 +431,7 @@ export class TinyLfuStore<V> implements Store<V> {
    */
   #judge(candidate: Node<V>, need: number, probation: Segment<V>, prot: Segment<V>): number {
     const sketch = this.#sketch;
-    const frequency = sketch.frequency(candidate.hash);
+    const frequency = sketch.frequency(candidate.hash, candidate.counter);
     const victims = this.#victims;
     let found = 0;
     let weight = 0;
@@ -382,7 +446,7 @@ export class TinyLfuStore<V> implements Store<V> {
       if (node.pending || node === candidate) continue; // newcomers are not victims of each other
       victims[found++] = node;
       weight += node.weight;
-      if (sketch.frequency(node.hash) >= frequency) {
+      if (sketch.frequency(node.hash, node.counter) >= frequency) {
         admit = false;
         break;
       }
