@@ -4,7 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import { getHeapStatistics } from 'node:v8';
 import { measure } from 'mitata';
-import type { CaseResult, Comparison, Goal, SampleStats, SuiteResult } from './results.js';
+import type { CaseResult, Comparison, Goal, ResultTable, SampleStats, SuiteResult } from './results.js';
 import { formatTable } from './table.js';
 
 /** A function to measure. It may return a promise; mitata awaits it. */
@@ -33,6 +33,17 @@ export function compare(
   options: CompareOptions = {},
 ): void {
   declared.push({ name, ours: cases.ours, peers: cases.peers, options });
+}
+
+const tables: ResultTable[] = [];
+
+/**
+ * Records a table of figures that are not timings (e.g. the hit ratio of each
+ * policy on each trace): stored with the suite, shown on the dashboard. Call
+ * before `runSuite()`; `PERF_BENCH_GREP` keeps the tables whose name matches.
+ */
+export function record(table: ResultTable): void {
+  tables.push(table);
 }
 
 // Enough to compute medians, intervals and rank tests later without writing
@@ -96,7 +107,8 @@ export async function runSuite(file: string, filter = process.env.PERF_BENCH_GRE
     }
     comparisons.push({ name: d.name, cases, goals: d.options.goals ?? [] });
   }
-  const result: SuiteResult = { file, comparisons };
+  const kept = tables.filter((t) => !filter || t.name.includes(filter));
+  const result: SuiteResult = { file, comparisons, ...(kept.length > 0 ? { tables: kept } : {}) };
   const out = process.env.PERF_BENCH_OUT;
   if (out) writeFileSync(out, JSON.stringify(result));
   else console.log(formatTable([result]));
@@ -104,4 +116,13 @@ export async function runSuite(file: string, filter = process.env.PERF_BENCH_GRE
 }
 
 export { seededRandom } from './random.js';
-export type { CaseResult, Comparison, Goal, MemoryStats, SampleStats, SuiteResult } from './results.js';
+export type {
+  CaseResult,
+  Comparison,
+  Goal,
+  MemoryStats,
+  ResultTable,
+  SampleStats,
+  SuiteResult,
+  TableColumn,
+} from './results.js';

@@ -162,6 +162,20 @@ const pct = (x: number | undefined) => (x === undefined ? '–' : `${(x * 100).t
 const points = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(1)}`;
 const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
+/** The goal verdicts, one line each. */
+export function verdicts(report: HitRatioReport): string[] {
+  const { rows } = report;
+  const worst = rows.reduce((w, r) => (r.ours - bar(r) < w.ours - bar(w) ? r : w));
+  const ours = mean(rows.map((r) => r.ours));
+  const lru = mean(rows.map((r) => r.lru));
+  const caffeine = rows.every((r) => r.caffeine !== undefined) ? mean(rows.map((r) => r.caffeine!)) : undefined;
+  return [
+    `Every trace within 2 points of the better of LRU and Caffeine: ${worst.ours - bar(worst) >= -0.02 ? 'met' : '**not met**'} (closest: ${worst.name}, ${points(worst.ours - bar(worst))} points).`,
+    `Mean above both: ${ours > lru && (caffeine === undefined || ours > caffeine) ? 'met' : '**not met**'} (ours ${pct(ours)}, LRU ${pct(lru)}, Caffeine ${pct(caffeine)}).`,
+    ...(report.caffeineSkipped ? [`Caffeine column skipped: ${report.caffeineSkipped}.`] : []),
+  ];
+}
+
 /** The README's table, a mean row, and the goal verdicts. */
 export function formatReport(report: HitRatioReport): string {
   const { rows } = report;
@@ -177,15 +191,7 @@ export function formatReport(report: HitRatioReport): string {
   lines.push(
     `| **mean** | | | ${pct(mean(rows.map((r) => r.lru)))} | ${pct(mean(rows.map((r) => r.ours)))} | ${pct(caffeine)} | ${pct(mean(rows.map((r) => r.optimal)))} | |`,
   );
-  const worst = rows.reduce((w, r) => (r.ours - bar(r) < w.ours - bar(w) ? r : w));
-  const ours = mean(rows.map((r) => r.ours));
-  const lru = mean(rows.map((r) => r.lru));
-  lines.push(
-    '',
-    `Every trace within 2 points of the better of LRU and Caffeine: ${worst.ours - bar(worst) >= -0.02 ? 'met' : '**not met**'} (closest: ${worst.name}, ${points(worst.ours - bar(worst))} points).`,
-    `Mean above both: ${ours > lru && (caffeine === undefined || ours > caffeine) ? 'met' : '**not met**'} (ours ${pct(ours)}, LRU ${pct(lru)}, Caffeine ${pct(caffeine)}).`,
-  );
-  if (report.caffeineSkipped) lines.push(`Caffeine column skipped: ${report.caffeineSkipped}.`);
+  lines.push('', ...verdicts(report));
   return lines.join('\n');
 }
 
