@@ -7,7 +7,7 @@ import type { Trace } from './trace.js';
 
 /** String keys for ids, made once per id and shared by every replay. */
 const names: string[] = [];
-function name(id: number): string {
+export function keyName(id: number): string {
   let s = names[id];
   if (s === undefined) {
     s = `key:${id}`;
@@ -20,7 +20,7 @@ export function lruHitRatio(trace: Trace): number {
   const lru = new LRUCache<string, number>({ max: trace.cacheSize });
   let hits = 0;
   for (const id of trace.keys) {
-    const key = name(id);
+    const key = keyName(id);
     if (lru.get(key) !== undefined) hits++;
     else lru.set(key, id);
   }
@@ -31,7 +31,7 @@ export function tinyLfuHitRatio(trace: Trace): number {
   const cache = new Cache<number>({ max: trace.cacheSize, policy: 'tinylfu' });
   let hits = 0;
   for (const id of trace.keys) {
-    const key = name(id);
+    const key = keyName(id);
     if (cache.get(key) !== undefined) hits++;
     else void cache.set(key, id);
   }

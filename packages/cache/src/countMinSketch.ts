@@ -65,13 +65,17 @@ export class CountMinSketch {
   readonly sampleSize: number;
   #size = 0;
 
-  /** `capacity`: the number of entries the cache holds; 16 counters (8 bytes) per entry, rounded up to a power of two. */
-  constructor(capacity: number) {
+  /**
+   * `capacity`: the number of entries the cache holds; `countersPerEntry`
+   * (16: 8 bytes per entry) rounded up to a power of two of blocks;
+   * `agingPerEntry`: increments between halvings, per entry (10).
+   */
+  constructor(capacity: number, countersPerEntry = 16, agingPerEntry = AGING_PER_ENTRY) {
     let blocks = 1;
-    while (blocks * 8 < capacity) blocks *= 2;
+    while (blocks * 128 < capacity * countersPerEntry) blocks *= 2;
     this.#table = new Uint32Array(blocks * BLOCK_WORDS);
     this.#blockMask = blocks - 1;
-    this.sampleSize = AGING_PER_ENTRY * Math.max(1, capacity);
+    this.sampleSize = Math.max(1, Math.round(agingPerEntry * Math.max(1, capacity)));
   }
 
   /** Increments counted since the last halving (halved with the counters). */

@@ -64,9 +64,27 @@ interface Probe {
   readonly windowRate: number;
 }
 
+/** The climber's constants, for the ablation; every default is the shipped value. */
+export interface ClimberTuning {
+  readonly densityGain?: number;
+  readonly maxStep?: number;
+  readonly floor?: number;
+  /** Probe out of the blind corner (true). */
+  readonly probes?: boolean;
+  /** Probe only when turned-away keys come back at least this fraction as often as main hits (0.5; 0: always). */
+  readonly ghostGate?: number;
+  readonly anchorSamples?: number;
+}
+
 export class HillClimber {
   /** The bound the window and main space share (entries, or weight). */
   readonly #capacity: number;
+  readonly #gain: number;
+  readonly #maxStep: number;
+  readonly #floor: number;
+  readonly #probes: boolean;
+  readonly #ghostGate: number;
+  readonly #anchorSamples: number;
   #previousRate: number | undefined;
   /** Consecutive samples without a change of the window. */
   #still = 0;
@@ -78,8 +96,14 @@ export class HillClimber {
   #anchor = 0;
   #anchorLeft = 0;
 
-  constructor(capacity: number) {
+  constructor(capacity: number, tuning: ClimberTuning = {}) {
     this.#capacity = capacity;
+    this.#gain = tuning.densityGain ?? DENSITY_GAIN;
+    this.#maxStep = tuning.maxStep ?? MAX_STEP;
+    this.#floor = tuning.floor ?? WINDOW_FLOOR;
+    this.#probes = tuning.probes ?? true;
+    this.#ghostGate = tuning.ghostGate ?? GHOST_GATE;
+    this.#anchorSamples = tuning.anchorSamples ?? ANCHOR_SAMPLES;
   }
 
   /** Whether a probe is being measured (the window is on trial). */
@@ -114,7 +138,7 @@ export class HillClimber {
       const rose = rate - probe.rate;
       if (rose > CONFIRM_ERRORS * error && windowRate - probe.windowRate >= rose) {
         this.#anchor = window;
-        this.#anchorLeft = ANCHOR_SAMPLES;
+        this.#anchorLeft = this.#anchorSamples;
         this.#rung = 0;
         this.#backoff = 1;
         delta = 0;
@@ -124,7 +148,7 @@ export class HillClimber {
         this.#rung = (this.#rung + 1) % PROBE_RUNGS.length;
         delta = probe.base - window;
       }
-    } else if (this.#wait === 0 && window <= capacity / 4 && this.#blind(s, window, mainHits)) {
+    } else if (this.#probes && this.#wait === 0 && window <= capacity / 4 && this.#blind(s, window, mainHits)) {
       this.#probe = { base: window, rate, windowRate };
       delta = Math.min(capacity - 1 - window, Math.round(PROBE_RUNGS[this.#rung]! * capacity));
     } else {
@@ -143,7 +167,7 @@ export class HillClimber {
     if (!starved || window >= this.#capacity) return false;
     const ghostDensity = s.ghostHits / s.ghostCapacity;
     const mainDensity = (mainHits + EPSILON) / Math.max(1, s.mainEntries);
-    return ghostDensity >= GHOST_GATE * mainDensity;
+    return ghostDensity >= this.#ghostGate * mainDensity;
   }
 
   /** The density step: toward the region that earned more per unit of capacity, clamped by the floor and the anchor. */
@@ -154,8 +178,8 @@ export class HillClimber {
     const windowDensity = windowHits / window + epsilon;
     const mainDensity = mainHits / Math.max(1, capacity - window) + epsilon;
     const error = Math.log(windowDensity / mainDensity);
-    let step = Math.sign(error) * Math.min(MAX_STEP * capacity, Math.abs(error) * DENSITY_GAIN * capacity);
-    const floor = Math.max(1, WINDOW_FLOOR * capacity);
+    let step = Math.sign(error) * Math.min(this.#maxStep * capacity, Math.abs(error) * this.#gain * capacity);
+    const floor = Math.max(1, this.#floor * capacity);
     if (window + step < floor) step = Math.min(0, floor - window);
     if (this.#anchorLeft > 0 && window + step < this.#anchor) step = Math.min(0, this.#anchor - window);
     return step;

@@ -17,7 +17,7 @@
 import { CountMinSketch, counterHash, keyHash } from './countMinSketch.js';
 import type { Entry } from './entry.js';
 import { GhostList } from './ghostList.js';
-import { HillClimber, SAMPLE_PER_ENTRY } from './hillClimber.js';
+import { HillClimber, SAMPLE_PER_ENTRY, type Sample } from './hillClimber.js';
 import type { OnRemove, RemovalReason, Store } from './store.js';
 
 const WINDOW = 0;
@@ -97,6 +97,35 @@ export interface TinyLfuStoreOptions<V> {
   readonly adaptive?: boolean;
   /** Reads buffered before they are applied (default 64; 1 applies each read at once). */
   readonly readBufferSize?: number;
+  /** Other parts and constants, for the ablation in bench/ablation.ts (not part of the Cache options). */
+  readonly tuning?: TinyLfuTuning;
+}
+
+/** The admission filter: what the store asks of the sketch. */
+export interface FrequencyFilter {
+  increment(keyHash: number, counterHash: number): void;
+  frequency(keyHash: number, counterHash: number): number;
+}
+
+/** What sizes the window: called once per sample with the store's counts; returns the window's change. */
+export interface WindowSizer {
+  climb(sample: Sample, window: number): number;
+}
+
+/** The choices the README's ablation varies one at a time; every default is the shipped value. */
+export interface TinyLfuTuning {
+  /** The window's share of the capacity at start (0.01). */
+  readonly initialWindow?: number;
+  /** The protected segment's share of the main space (0.8). */
+  readonly protectedShare?: number;
+  /** Accesses per climber sample, per entry (3). */
+  readonly samplePerEntry?: number;
+  /** Turned-away keys remembered, per entry (0.5). */
+  readonly ghostPerEntry?: number;
+  /** The frequency filter for an estimated number of entries (a CountMinSketch). */
+  readonly sketch?: (entries: number) => FrequencyFilter;
+  /** The window sizer for a capacity (a HillClimber); undefined keeps the window fixed. */
+  readonly climber?: (capacity: number) => WindowSizer | undefined;
 }
 
 /** The window's share of the capacity at start: frequency first, as Caffeine. */
@@ -116,8 +145,12 @@ export class TinyLfuStore<V> implements Store<V> {
   readonly #onRemove: OnRemove<V>;
   readonly #weigh: ((entry: Entry<V>, key: string) => number) | undefined;
   readonly #capacity: number;
-  readonly #climber: HillClimber | undefined;
-  #sketch: CountMinSketch;
+  readonly #climber: WindowSizer | undefined;
+  readonly #newSketch: (entries: number) => FrequencyFilter;
+  readonly #samplePerEntry: number;
+  readonly #ghostPerEntry: number;
+  readonly #protectedShare: number;
+  #sketch: FrequencyFilter;
   #ghost: GhostList;
   /** Entries the sketch and the samples are sized for (the capacity, or a growing estimate when weighted). */
   #estimate: number;
@@ -144,14 +177,20 @@ export class TinyLfuStore<V> implements Store<V> {
     this.#capacity = capacity;
     this.#weigh = options.weigh;
     this.#onRemove = options.onRemove;
+    const tuning = options.tuning ?? {};
+    this.#newSketch = tuning.sketch ?? ((entries) => new CountMinSketch(entries));
+    this.#samplePerEntry = tuning.samplePerEntry ?? SAMPLE_PER_ENTRY;
+    this.#ghostPerEntry = tuning.ghostPerEntry ?? GHOST_PER_ENTRY;
+    this.#protectedShare = tuning.protectedShare ?? PROTECTED_SHARE;
     this.#estimate = this.#weigh === undefined ? capacity : Math.min(capacity, MIN_ESTIMATE);
-    this.#sketch = new CountMinSketch(this.#estimate);
-    this.#ghost = new GhostList(Math.ceil(this.#estimate * GHOST_PER_ENTRY));
-    this.#sampleSize = SAMPLE_PER_ENTRY * this.#estimate;
-    this.#windowMax = Math.max(1, Math.round(capacity * INITIAL_WINDOW));
+    this.#sketch = this.#newSketch(this.#estimate);
+    this.#ghost = new GhostList(Math.ceil(this.#estimate * this.#ghostPerEntry));
+    this.#sampleSize = this.#samplePerEntry * this.#estimate;
+    this.#windowMax = Math.max(1, Math.round(capacity * (tuning.initialWindow ?? INITIAL_WINDOW)));
     this.#protectedMax = this.#protectedFor(this.#windowMax);
     this.#segments = [new Segment(), new Segment(), new Segment()];
-    this.#climber = options.adaptive === false || capacity < 2 ? undefined : new HillClimber(capacity);
+    const climber = tuning.climber ?? ((c: number) => new HillClimber(c));
+    this.#climber = options.adaptive === false || capacity < 2 ? undefined : climber(capacity);
     this.#reads = new Array<Node<V> | undefined>(Math.max(1, options.readBufferSize ?? 64)).fill(undefined);
   }
 
@@ -232,7 +271,7 @@ export class TinyLfuStore<V> implements Store<V> {
   }
 
   #protectedFor(windowMax: number): number {
-    return Math.max(1, Math.floor((this.#capacity - windowMax) * PROTECTED_SHARE));
+    return Math.max(1, Math.floor((this.#capacity - windowMax) * this.#protectedShare));
   }
 
   /**
@@ -471,9 +510,9 @@ export class TinyLfuStore<V> implements Store<V> {
   /** A weighted cache holds more entries than it was sized for: a larger sketch, samples and ghost list. */
   #grow(): void {
     this.#estimate = Math.min(this.#map.size * 2, this.#capacity);
-    this.#sketch = new CountMinSketch(this.#estimate);
-    this.#ghost.reset(Math.ceil(this.#estimate * GHOST_PER_ENTRY));
-    this.#sampleSize = SAMPLE_PER_ENTRY * this.#estimate;
+    this.#sketch = this.#newSketch(this.#estimate);
+    this.#ghost.reset(Math.ceil(this.#estimate * this.#ghostPerEntry));
+    this.#sampleSize = this.#samplePerEntry * this.#estimate;
   }
 
   #drop(node: Node<V>, reason: RemovalReason): void {
