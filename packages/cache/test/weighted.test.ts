@@ -119,6 +119,20 @@ describe.each(['lru', 'tinylfu'] as const)('Cache with maxSize + sizeCalculation
   });
 });
 
+test("policy 'tinylfu': a heavy newcomer used less often than what it would displace is turned away, not counted as too large", async () => {
+  const cache = new Cache<string>({ policy: 'tinylfu', maxSize: 1_000, sizeCalculation: (v) => v.length });
+  for (let round = 0; round < 3; round++) {
+    for (let i = 0; i < 100; i++)
+      if (cache.get(`small:${i}`) === undefined) await cache.set(`small:${i}`, 'x'.repeat(10));
+  }
+  await cache.set('heavy', 'y'.repeat(300), { tags: ['t'] }); // heavier than the 10-unit window, never read before
+  expect(cache.get('heavy')).toBeUndefined();
+  expect(cache.stats()).toMatchObject({ tooLarge: 0 });
+  expect(cache.stats().admissionsRejected).toBeGreaterThanOrEqual(1);
+  expect(await cache.invalidateTag('t')).toBe(0); // nothing indexed for an entry that was not kept
+  expect(Array.from({ length: 100 }, (_, i) => cache.has(`small:${i}`)).filter(Boolean).length).toBeGreaterThan(95);
+});
+
 test("policy 'tinylfu' takes max or maxSize, not both", () => {
   expect(() => new Cache<string>({ policy: 'tinylfu', max: 10, maxSize: 10 })).toThrow(/not both/);
   expect(new Cache<string>({ policy: 'tinylfu', maxSize: 10 }).size).toBe(0);
