@@ -1,7 +1,7 @@
 // Each choice of the W-TinyLFU policy against its alternatives, one at a time,
 // on the whole suite and on the held-out traces: the README's "why these
 // values" table. Run: pnpm --filter @perf/cache hit-ratio:ablation
-// (about ten minutes: 30 variants × 32 traces of up to a million accesses).
+// (about half an hour: 30 variants × 32 traces of up to a million accesses).
 import { CountMinSketch, MAX_COUNT } from '../src/countMinSketch.js';
 import type { Entry } from '../src/entry.js';
 import { type ClimberTuning, HillClimber, type Sample } from '../src/hillClimber.js';
