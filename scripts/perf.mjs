@@ -75,12 +75,11 @@ const turbo = (...args) => run('turbo', ['run', ...args, '--output-logs=errors-o
 const benchCli = (command, args) => runStatus('pnpm', ['--filter', '@perf/bench', 'run', command, ...args]);
 
 /**
- * The dashboard's browser test needs Debian's Chromium. Install it when it is
- * missing and we can (root with apt-get); otherwise say in one line that the
- * test will skip (or fail under PERF_REQUIRE_SERVICES=1).
+ * Installs a Debian package that some tests need when `path` is missing and
+ * we can (root with apt-get); otherwise says in one line what will skip (or
+ * fail under PERF_REQUIRE_SERVICES=1).
  */
-function ensureChromium() {
-  const path = '/usr/bin/chromium';
+function ensureDebianPackage(path, pkg, needed) {
   if (existsSync(path)) return;
   const apt =
     process.platform === 'linux' &&
@@ -88,23 +87,27 @@ function ensureChromium() {
     spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status === 0;
   if (!apt) {
     console.log(
-      `perf: ${path} is missing and cannot be installed here (needs root and apt-get): the dashboard browser test will skip (fail under PERF_REQUIRE_SERVICES=1); install Debian's chromium to run it.`,
+      `perf: ${path} is missing and cannot be installed here (needs root and apt-get): ${needed} will skip (fail under PERF_REQUIRE_SERVICES=1); install Debian's ${pkg} to run it.`,
     );
     return;
   }
-  console.log("perf: installing Debian's chromium for the dashboard browser test");
+  console.log(`perf: installing Debian's ${pkg} for ${needed}`);
   const aptEnv = { ...env, DEBIAN_FRONTEND: 'noninteractive' };
-  const install = () =>
-    spawnSync('apt-get', ['install', '-y', 'chromium'], { stdio: 'inherit', env: aptEnv }).status === 0;
+  const install = () => spawnSync('apt-get', ['install', '-y', pkg], { stdio: 'inherit', env: aptEnv }).status === 0;
   if (!install()) {
     spawnSync('apt-get', ['update'], { stdio: 'inherit', env: aptEnv }); // a fresh machine has no package lists yet
     install();
   }
   if (!existsSync(path))
-    console.log(
-      'perf: chromium could not be installed: the dashboard browser test will skip (fail under PERF_REQUIRE_SERVICES=1).',
-    );
+    console.log(`perf: ${pkg} could not be installed: ${needed} will skip (fail under PERF_REQUIRE_SERVICES=1).`);
 }
+
+/** The dashboard's browser test needs Debian's Chromium. */
+const ensureChromium = () => ensureDebianPackage('/usr/bin/chromium', 'chromium', 'the dashboard browser test');
+
+/** The cache's hit-ratio suite and its test replay traces through Caffeine itself (Debian's Caffeine 2.6.2). */
+const ensureCaffeine = () =>
+  ensureDebianPackage('/usr/share/java/caffeine.jar', 'libcaffeine-java', "the cache's Caffeine hit-ratio column");
 
 /** What `npm test` runs once installed, and `pnpm release` before it publishes. */
 function checkEverything(vitestArgs = []) {
@@ -113,6 +116,7 @@ function checkEverything(vitestArgs = []) {
   run('biome', ['check', '.']);
   run('node', ['scripts/check-packages.mjs']);
   ensureChromium();
+  ensureCaffeine();
   run('vitest', ['run', ...vitestArgs]); // includes tools/consumer: the packed packages used outside the workspace
 }
 

@@ -4,9 +4,9 @@ import { boxPlot, ratioChart, trendChart, trendRuns } from './charts.js';
 import { type CompareResult, formatChange, formatP } from './compare.js';
 import { fmt, type HeadlineRow } from './headline.js';
 import type { HistoryRun, Trend } from './history.js';
-import { describeEnvironment, type RunResult } from './results.js';
+import { describeEnvironment, type ResultTable, type RunResult } from './results.js';
 import { esc } from './svg.js';
-import { formatGoal, formatNs } from './table.js';
+import { formatCell, formatGoal, formatNs } from './table.js';
 
 export interface DashboardInput {
   readonly run: RunResult;
@@ -85,6 +85,19 @@ function baselineSection(b: NonNullable<DashboardInput['baseline']>): string {
   return `<section id="baseline"><h2>Against the baseline</h2><p class="muted">Baseline <code>${esc(b.file)}</code>. A suspect is a change that is significant (Mann–Whitney p &lt; ${b.result.alpha}) and at least ${Math.round(b.result.minEffect * 100)}% slower; our cases only, peers shown for context.</p><table><thead><tr><th>benchmark</th><th>baseline</th><th>current</th><th>change [95% CI]</th><th>p</th><th>verdict</th></tr></thead><tbody>${rows}</tbody></table></section>`;
 }
 
+/** A recorded table (e.g. hit ratios by trace) as measured: no statistics, no history. */
+function resultTable(t: ResultTable, file: string): string {
+  const head = `<tr><th></th>${t.columns.map((c) => `<th>${esc(c.name)}</th>`).join('')}</tr>`;
+  const body = t.rows
+    .map(
+      (r) =>
+        `<tr><td>${esc(r.label)}</td>${r.values.map((v, i) => `<td class="num">${esc(formatCell(v, t.columns[i]!))}</td>`).join('')}</tr>`,
+    )
+    .join('');
+  const notes = (t.notes ?? []).map((n) => `<p class="muted">${esc(n)}</p>`).join('');
+  return `<div class="result-table" data-table="${esc(t.name)}"><h3>${esc(t.name)} <span class="muted">· ${esc(file)}</span></h3><table><thead>${head}</thead><tbody>${body}</tbody></table>${notes}</div>`;
+}
+
 function packageSection(input: DashboardInput, pkg: RunResult['packages'][number]): string {
   const rows = input.headline.filter((r) => r.package === pkg.package);
   const parts = [`<section class="package" data-package="${esc(pkg.package)}"><h2>${esc(pkg.package)}</h2>`];
@@ -105,6 +118,7 @@ function packageSection(input: DashboardInput, pkg: RunResult['packages'][number
         '</div>',
       );
     }
+    for (const t of s.tables ?? []) parts.push(resultTable(t, s.file));
   }
   parts.push('</section>');
   return parts.join('');

@@ -3,7 +3,7 @@
 // mitata in this one process and reports (a table, and JSON for the runner).
 import { getHeapStatistics } from 'node:v8';
 import { measure } from 'mitata';
-import type { CaseResult, Comparison, Goal, SampleStats, SuiteResult } from './results.js';
+import type { CaseResult, Comparison, Goal, ResultTable, SampleStats, SuiteResult } from './results.js';
 import { keepSamples } from './sampleStats.js';
 import { reportSuite } from './suiteOutput.js';
 
@@ -33,6 +33,17 @@ export function compare(
   options: CompareOptions = {},
 ): void {
   declared.push({ name, ours: cases.ours, peers: cases.peers, options });
+}
+
+const tables: ResultTable[] = [];
+
+/**
+ * Records a table of figures that are not timings (e.g. the hit ratio of each
+ * policy on each trace): stored with the suite, shown on the dashboard. Call
+ * before `runSuite()`; `PERF_BENCH_GREP` keeps the tables whose name matches.
+ */
+export function record(table: ResultTable): void {
+  tables.push(table);
 }
 
 // The heap counter mitata's own run() uses on Node: bytes allocated per call.
@@ -83,7 +94,8 @@ export async function runSuite(file: string, filter = process.env.PERF_BENCH_GRE
     }
     comparisons.push({ name: d.name, cases, goals: d.options.goals ?? [] });
   }
-  const result: SuiteResult = { file, comparisons };
+  const kept = tables.filter((t) => !filter || t.name.includes(filter));
+  const result: SuiteResult = { file, comparisons, ...(kept.length > 0 ? { tables: kept } : {}) };
   reportSuite(result);
   return result;
 }
@@ -98,5 +110,14 @@ export {
   perOperationSamples,
   runLoadSuite,
 } from './loadSuite.js';
-export type { CaseResult, Comparison, Goal, MemoryStats, SampleStats, SuiteResult } from './results.js';
+export type {
+  CaseResult,
+  Comparison,
+  Goal,
+  MemoryStats,
+  ResultTable,
+  SampleStats,
+  SuiteResult,
+  TableColumn,
+} from './results.js';
 export { sampleStats } from './sampleStats.js';

@@ -47,6 +47,30 @@ function checkStats(v: Json, path: string): void {
   }
 }
 
+function checkTable(v: Json, path: string): void {
+  const t = obj(v, path);
+  str(t.name, `${path}.name`);
+  const columns = arr(t.columns, `${path}.columns`);
+  columns.forEach((c, i) => {
+    const col = obj(c, `${path}.columns[${i}]`);
+    str(col.name, `${path}.columns[${i}].name`);
+    if (col.unit !== undefined) str(col.unit, `${path}.columns[${i}].unit`);
+    if (col.decimals !== undefined) num(col.decimals, `${path}.columns[${i}].decimals`);
+  });
+  arr(t.rows, `${path}.rows`).forEach((r, i) => {
+    const row = obj(r, `${path}.rows[${i}]`);
+    str(row.label, `${path}.rows[${i}].label`);
+    const values = arr(row.values, `${path}.rows[${i}].values`);
+    if (values.length !== columns.length) {
+      throw new Invalid(`${path}.rows[${i}].values has ${values.length} values for ${columns.length} columns`);
+    }
+    for (const [j, x] of values.entries()) if (x !== null) num(x, `${path}.rows[${i}].values[${j}]`);
+  });
+  if (t.notes !== undefined) {
+    for (const [i, n] of arr(t.notes, `${path}.notes`).entries()) str(n, `${path}.notes[${i}]`);
+  }
+}
+
 function checkRun(v: Json): RunResult {
   const run = obj(v, 'the file');
   if (run.schema !== 1) throw new Invalid(`schema is ${JSON.stringify(run.schema)}, this version reads schema 1`);
@@ -61,6 +85,9 @@ function checkRun(v: Json): RunResult {
       const sp = `packages[${i}].suites[${j}]`;
       const suite = obj(su, sp);
       str(suite.file, `${sp}.file`);
+      if (suite.tables !== undefined) {
+        for (const [k, t] of arr(suite.tables, `${sp}.tables`).entries()) checkTable(t, `${sp}.tables[${k}]`);
+      }
       arr(suite.comparisons, `${sp}.comparisons`).forEach((co, k) => {
         const cp = `${sp}.comparisons[${k}]`;
         const c = obj(co, cp);

@@ -50,6 +50,27 @@ export interface SuiteResult {
   /** Path of the bench file, relative to the repository root. */
   readonly file: string;
   readonly comparisons: readonly Comparison[];
+  /** Figures that are not timings (e.g. hit ratios per trace), recorded with `record()`; absent in older results. */
+  readonly tables?: readonly ResultTable[];
+}
+
+/** A column of a `ResultTable` after the label column. */
+export interface TableColumn {
+  readonly name: string;
+  /** Appended to every value on display, e.g. `%`. */
+  readonly unit?: string;
+  /** Decimals shown (default 1). */
+  readonly decimals?: number;
+}
+
+/** A table of measured figures, stored as numbers and shown as is on the dashboard (no statistics, no baseline). */
+export interface ResultTable {
+  readonly name: string;
+  readonly columns: readonly TableColumn[];
+  /** One value per column; null where the figure was not measured (say why in `notes`). */
+  readonly rows: readonly { readonly label: string; readonly values: readonly (number | null)[] }[];
+  /** Lines shown under the table: how to reproduce it, verdicts, skipped columns. */
+  readonly notes?: readonly string[];
 }
 
 export interface Environment {

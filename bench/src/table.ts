@@ -1,4 +1,4 @@
-import { ratios, type SuiteResult } from './results.js';
+import { type ResultTable, ratios, type SuiteResult } from './results.js';
 
 /** Human units for a time in nanoseconds. */
 export function formatNs(ns: number): string {
@@ -19,8 +19,30 @@ export function formatRatio(r: number): string {
   return `${r.toFixed(3)} (${words})`;
 }
 
-/** One row per case: its median, and for peers the ratio ours/peer and the goal, if any. */
+/** A recorded table's value as shown: its decimals and unit, `–` when not measured. */
+export function formatCell(value: number | null, column: ResultTable['columns'][number]): string {
+  if (value === null) return '–';
+  const text = value.toFixed(column.decimals ?? 1);
+  return `${Number(text) === 0 ? text.replace('-', '') : text}${column.unit ?? ''}`; // no "-0.0"
+}
+
+/** A recorded table as plain-text columns, then its notes. */
+export function formatResultTable(t: ResultTable): string {
+  const rows = [
+    [t.name, ...t.columns.map((c) => c.name)],
+    ...t.rows.map((r) => [r.label, ...r.values.map((v, i) => formatCell(v, t.columns[i]!))]),
+  ];
+  return [alignColumns(rows), ...(t.notes ?? [])].join('\n');
+}
+
+/** One row per case: its median, and for peers the ratio ours/peer and the goal, if any; then the recorded tables. */
 export function formatTable(suites: readonly SuiteResult[]): string {
+  const timings = formatTimings(suites);
+  const tables = suites.flatMap((s) => s.tables ?? []).map(formatResultTable);
+  return [...(suites.some((s) => s.comparisons.length > 0) ? [timings] : []), ...tables].join('\n\n');
+}
+
+function formatTimings(suites: readonly SuiteResult[]): string {
   const rows: string[][] = [['benchmark', 'case', 'median', 'p99', 'ours/peer', 'goal']];
   for (const suite of suites) {
     for (const c of suite.comparisons) {

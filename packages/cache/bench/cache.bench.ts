@@ -31,12 +31,13 @@ compare(
   { goals: [{ peer: 'lru-cache', atMost: 1 }] },
 );
 
-// The same read with policy 'tinylfu': the sketch update, the hill climber's
-// sample count and the segment move are what a hit costs on top.
-compare('get hit, ttl 10 min, policy tinylfu', {
-  ours: () => oursTinyLfu.get(nextKey()),
-  peers: { 'lru-cache': () => peer.get(nextKey()) },
-});
+// The same read with policy 'tinylfu': a hit is one store into the read
+// buffer; the sketch update and the LRU move are applied in batches.
+compare(
+  'get hit, ttl 10 min, policy tinylfu',
+  { ours: () => oursTinyLfu.get(nextKey()), peers: { 'lru-cache': () => peer.get(nextKey()) } },
+  { goals: [{ peer: 'lru-cache', atMost: 1.5 }] },
+);
 
 // mitata awaits a returned promise: one microtask tick (~90 ns here) that any
 // promise API costs its caller, ours and lru-cache's alike. The first line
@@ -57,11 +58,11 @@ compare(
   { goals: [{ peer: 'lru-cache', atMost: 1 / 1.5 }] },
 );
 
-compare(
-  'getOrLoad hit vs fetch() hit (awaited)',
-  { ours: () => ours.getOrLoad(nextKey(), loader), peers: { 'lru-cache': () => peer.fetch(nextKey()) } },
-  { goals: [{ peer: 'lru-cache', atMost: 1 / 1.5 }] },
-);
+// No goal: the tick both sides pay is most of this figure (the goal was retired); reported for the record.
+compare('getOrLoad hit vs fetch() hit (awaited)', {
+  ours: () => ours.getOrLoad(nextKey(), loader),
+  peers: { 'lru-cache': () => peer.fetch(nextKey()) },
+});
 
 compare('set, ttl 10 min', {
   ours: () => {

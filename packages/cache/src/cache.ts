@@ -12,6 +12,7 @@ import {
 } from './channels.js';
 import { coarseNow } from './clock.js';
 import { Entry } from './entry.js';
+import { entrySize } from './entrySize.js';
 import {
   CacheClosedError,
   InvalidationsUndeliveredError,
@@ -98,7 +99,11 @@ export class Cache<V extends NonNullable<unknown> | null> implements AsyncDispos
     const onRemove = (key: string, entry: Entry<V>, reason: RemovalReason) => this.#onRemove(key, entry, reason);
     this.#store =
       options.policy === 'tinylfu'
-        ? new TinyLfuStore<V>({ max: options.max!, onRemove })
+        ? new TinyLfuStore<V>({
+            capacity: options.maxSize ?? options.max!,
+            weigh: options.sizeCalculation && entrySize(options.sizeCalculation),
+            onRemove,
+          })
         : new LruStore<V>({
             max: options.max,
             maxSize: options.maxSize,
@@ -339,15 +344,15 @@ export class Cache<V extends NonNullable<unknown> | null> implements AsyncDispos
   }
 
   #put(key: string, entry: Entry<V>): void {
-    if (this.#sized) this.#setMeasured(key, entry);
-    else this.#store.set(key, entry);
-    if (this.#sized && this.#store.peek(key) !== entry) {
-      // lru-cache refuses an entry larger than maxSize (and drops the old one): count it, never silently.
+    const stored = this.#sized ? this.#setMeasured(key, entry) : this.#store.set(key, entry);
+    if (!stored) {
+      // Larger than maxSize: refused (and the old value dropped): count it, never silently.
       this.#stats.tooLarge++;
       return;
     }
-    // After set: replacing an entry removes the old tags first, then these go in.
-    if (entry.tags !== undefined) {
+    // After set: replacing an entry removes the old tags first, then these go in
+    // (unless W-TinyLFU's filter turned the new entry away at once).
+    if (entry.tags !== undefined && this.#store.peek(key) === entry) {
       for (const tag of entry.tags) {
         let keys = this.#tagIndex.get(tag);
         if (keys === undefined) {
@@ -360,12 +365,12 @@ export class Cache<V extends NonNullable<unknown> | null> implements AsyncDispos
   }
 
   /** Stores `entry` under `maxSize`; a value the size function cannot measure is not stored, counted, and the old one dropped. */
-  #setMeasured(key: string, entry: Entry<V>): void {
+  #setMeasured(key: string, entry: Entry<V>): boolean {
     try {
-      this.#store.set(key, entry);
+      return this.#store.set(key, entry);
     } catch (error) {
       if (!(error instanceof InvalidSizeError)) throw error;
-      // lru-cache measured before touching anything: the old value, now outdated, is still there.
+      // The store measured before touching anything: the old value, now outdated, is still there.
       this.#store.delete(key);
       this.#stats.tooLarge++;
       throw error;

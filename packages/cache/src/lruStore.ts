@@ -3,7 +3,7 @@
 // on its fastest path: no per-entry timers, no clock reads of its own.
 import { LRUCache } from 'lru-cache';
 import type { Entry } from './entry.js';
-import { InvalidSizeError } from './errors.js';
+import { entrySize } from './entrySize.js';
 import type { OnRemove, Store } from './store.js';
 
 export interface LruStoreOptions<V> {
@@ -15,9 +15,12 @@ export interface LruStoreOptions<V> {
 
 export class LruStore<V> implements Store<V> {
   readonly #lru: LRUCache<string, Entry<V>>;
+  /** Only a `maxSize` bound can refuse an entry (larger than the bound). */
+  readonly #sized: boolean;
 
   constructor(options: LruStoreOptions<V>) {
     const { sizeCalculation, onRemove } = options;
+    this.#sized = options.maxSize !== undefined;
     const base = {
       dispose: (entry: Entry<V>, key: string, reason: LRUCache.DisposeReason) => {
         onRemove(key, entry, reason === 'set' ? 'replace' : reason === 'delete' ? 'delete' : 'evict');
@@ -26,19 +29,7 @@ export class LruStore<V> implements Store<V> {
     if (options.maxSize !== undefined) {
       // Negative entries weigh 1; without a size function every entry does.
       // A size lru-cache would reject (NaN, 0, fractions) or a throwing function becomes one typed error.
-      const size = sizeCalculation
-        ? (e: Entry<V>, k: string) => {
-            if (e.negative) return 1;
-            let n: number;
-            try {
-              n = sizeCalculation(e.value as V, k);
-            } catch (error) {
-              throw new InvalidSizeError(k, undefined, error);
-            }
-            if (!(Number.isSafeInteger(n) && n > 0)) throw new InvalidSizeError(k, n);
-            return n;
-          }
-        : () => 1;
+      const size = sizeCalculation ? entrySize(sizeCalculation) : () => 1;
       this.#lru = new LRUCache<string, Entry<V>>({
         ...base,
         maxSize: options.maxSize,
@@ -58,8 +49,10 @@ export class LruStore<V> implements Store<V> {
     return this.#lru.peek(key);
   }
 
-  set(key: string, entry: Entry<V>): void {
+  set(key: string, entry: Entry<V>): boolean {
     this.#lru.set(key, entry);
+    // lru-cache refuses an entry larger than maxSize (and drops the old one) without a word.
+    return !this.#sized || this.#lru.peek(key) === entry;
   }
 
   delete(key: string): boolean {

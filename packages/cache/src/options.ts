@@ -9,7 +9,7 @@ export const MAX_NEGATIVE_TTL = 60_000;
 export interface CacheOptions<V> {
   /** Most entries held in process. At least one of `max` and `maxSize` is required. */
   readonly max?: number;
-  /** Most total size held in process, as measured by `sizeCalculation` (default: every entry weighs 1). Policy `lru` only. */
+  /** Most total size held in process, as measured by `sizeCalculation` (default: every entry weighs 1). With policy `'tinylfu'`, instead of `max` (Caffeine's `maximumWeight`). */
   readonly maxSize?: number;
   /** Size of one value for `maxSize`; must return a positive integer (otherwise the value is not stored: `InvalidSizeError`). */
   readonly sizeCalculation?: (value: V, key: string) => number;
@@ -25,7 +25,7 @@ export interface CacheOptions<V> {
   readonly negativeTtl?: number;
   /** Aborts a loader (its signal fires) and rejects its waiters with `LoadTimeoutError` after this many ms. Off when absent. */
   readonly loadTimeout?: number;
-  /** Eviction policy: `'lru'` (lru-cache, default) or `'tinylfu'` (W-TinyLFU admission; needs `max`, not `maxSize`). */
+  /** Eviction policy: `'lru'` (lru-cache, default) or `'tinylfu'` (W-TinyLFU admission with an adaptive window; bounded by `max` or by `maxSize`, not both). */
   readonly policy?: 'lru' | 'tinylfu';
   /** Name carried in diagnostics_channel messages. Default `'cache'`. */
   readonly name?: string;
@@ -90,8 +90,11 @@ export function validateOptions<V>(o: CacheOptions<V>): void {
   if (o.policy !== undefined && o.policy !== 'lru' && o.policy !== 'tinylfu') {
     throw new InvalidOptionError('policy', `must be 'lru' or 'tinylfu' (got ${String(o.policy)})`);
   }
-  if (o.policy === 'tinylfu' && (o.max === undefined || o.maxSize !== undefined)) {
-    throw new InvalidOptionError('policy', "'tinylfu' bounds entries by count: set max and leave maxSize out");
+  if (o.policy === 'tinylfu' && o.max !== undefined && o.maxSize !== undefined) {
+    throw new InvalidOptionError(
+      'policy',
+      "'tinylfu' weighs entries by one measure: set max (entries) or maxSize (with sizeCalculation), not both",
+    );
   }
   if (o.secondLevelTimeout !== undefined && !(Number.isFinite(o.secondLevelTimeout) && o.secondLevelTimeout > 0)) {
     throw new InvalidOptionError(

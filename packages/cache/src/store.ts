@@ -8,7 +8,12 @@ export interface Store<V> {
   get(key: string): Entry<V> | undefined;
   /** Looks without counting as an access (no reordering, no frequency). */
   peek(key: string): Entry<V> | undefined;
-  set(key: string, entry: Entry<V>): void;
+  /**
+   * Stores `entry` (evicting as the policy decides; W-TinyLFU may turn the new
+   * entry itself away). Returns false only when the entry alone is larger than
+   * the whole bound: then it is not stored and the key's previous value is dropped.
+   */
+  set(key: string, entry: Entry<V>): boolean;
   delete(key: string): boolean;
   clear(): void;
   keys(): IterableIterator<string>;

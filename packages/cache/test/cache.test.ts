@@ -34,7 +34,7 @@ describe('options', () => {
     [{ max: 10, negativeTtl: 120_000 }, 'negativeTtl'],
     [{ max: 10, ttl: 100, negativeTtl: 500 }, 'negativeTtl'],
     [{ max: 10, loadTimeout: 0 }, 'loadTimeout'],
-    [{ maxSize: 10, policy: 'tinylfu' as const }, 'policy'],
+    [{ max: 10, maxSize: 10, policy: 'tinylfu' as const }, 'policy'],
     [{ max: 10, sizeCalculation: () => 1 }, 'sizeCalculation'],
     [{ max: 10, lock: { ttl: 100 } }, 'lock'],
   ])('%j throws InvalidOptionError on %s', (options, option) => {

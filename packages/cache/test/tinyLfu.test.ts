@@ -1,28 +1,11 @@
 import { seededRandom } from '@perf/bench';
 import { describe, expect, test } from 'vitest';
-import { lruHitRatio, optimalHitRatio, tinyLfuHitRatio } from '../bench/hitRatio.js';
-import { loop, zipfWithScan } from '../bench/trace.js';
-import { CountMinSketch, hashString } from '../src/countMinSketch.js';
+import type { Entry } from '../src/entry.js';
 import { Cache } from '../src/index.js';
+import type { RemovalReason } from '../src/store.js';
+import { TinyLfuStore } from '../src/tinyLfuStore.js';
 
-describe('count-min sketch', () => {
-  test('estimates frequency and ages: old popularity fades', () => {
-    const sketch = new CountMinSketch(16); // ages after 160 increments
-    const hot = hashString('hot');
-    for (let i = 0; i < 10; i++) sketch.increment(hot);
-    expect(sketch.frequency(hot)).toBe(10);
-    expect(sketch.frequency(hashString('cold'))).toBe(0);
-    for (let i = 0; i < 150; i++) sketch.increment(hashString(`other:${i}`));
-    expect(sketch.frequency(hot)).toBeLessThanOrEqual(5);
-  });
-
-  test('counters saturate at 15', () => {
-    const sketch = new CountMinSketch(1024);
-    const h = hashString('k');
-    for (let i = 0; i < 100; i++) sketch.increment(h);
-    expect(sketch.frequency(h)).toBe(15);
-  });
-});
+const entry = (value: number) => ({ value }) as Entry<number>;
 
 describe("policy: 'tinylfu'", () => {
   test('a one-off scan does not flush the popular keys', () => {
@@ -56,32 +39,66 @@ describe("policy: 'tinylfu'", () => {
   });
 });
 
-describe('hit-ratio simulation (seeded traces in bench/)', () => {
-  test('the trace generator is deterministic', () => {
-    expect(zipfWithScan(1, 5000).keys).toEqual(zipfWithScan(1, 5000).keys);
-    const r = seededRandom(3);
-    const xs = Array.from({ length: 1000 }, r);
-    expect(Math.min(...xs)).toBeGreaterThanOrEqual(0);
-    expect(Math.max(...xs)).toBeLessThan(1);
+/** A seeded mix of reads, writes, rewrites and deletes over a small key space, with the removals it caused. */
+function replay(store: TinyLfuStore<number>, removals: string[], seed: number, steps: number): number {
+  const random = seededRandom(seed);
+  let hits = 0;
+  for (let i = 0; i < steps; i++) {
+    const r = random();
+    // Skewed keys: a few hot ones, a long tail, some never seen twice.
+    const key = r < 0.02 ? `once:${i}` : `k${Math.floor(random() ** 3 * 400)}`;
+    if (r < 0.01) store.delete(key);
+    else if (r < 0.03) store.set(key, entry(i));
+    else if (store.get(key) !== undefined) hits++;
+    else store.set(key, entry(i));
+    if (i % 997 === 0) removals.push(`size ${store.size}`);
+  }
+  return hits;
+}
+
+describe('the read buffer', () => {
+  const newStore = (removals: string[], readBufferSize: number) =>
+    new TinyLfuStore<number>({
+      capacity: 50,
+      readBufferSize,
+      onRemove: (key: string, _: Entry<number>, reason: RemovalReason) => removals.push(`${reason} ${key}`),
+    });
+
+  test('buffered reads change no decision: the same removals, in the same order, as applying each read at once', () => {
+    const buffered: string[] = [];
+    const immediate: string[] = [];
+    const hits = replay(newStore(buffered, 64), buffered, 7, 30_000);
+    expect(replay(newStore(immediate, 1), immediate, 7, 30_000)).toBe(hits);
+    expect(buffered.filter((r) => r.startsWith('evict')).length).toBeGreaterThan(1000);
+    expect(buffered).toEqual(immediate);
   });
 
-  test('Bélády on a hand-checked trace', () => {
-    // cache 2: a b c a b → keep a,b by bypassing c: hits on the last a and b.
-    expect(optimalHitRatio({ name: 't', cacheSize: 2, keys: ['a', 'b', 'c', 'a', 'b'] })).toBeCloseTo(2 / 5);
-    expect(lruHitRatio({ name: 't', cacheSize: 2, keys: ['a', 'b', 'c', 'a', 'b'] })).toBe(0);
+  test('reads still in the buffer count before the next eviction', () => {
+    const removals: string[] = [];
+    const store = new TinyLfuStore<number>({ capacity: 10, adaptive: false, onRemove: (key) => removals.push(key) });
+    for (let i = 0; i < 10; i++) store.set(`k${i}`, entry(i)); // k0 is now the oldest in probation
+    // Thirty newcomers, each missed twice (frequency 2) before they are written.
+    for (let i = 0; i < 30; i++) for (let n = 0; n < 2; n++) expect(store.get(`new:${i}`)).toBeUndefined();
+    // Six reads of k0 wait in the buffer (64 slots): not applied yet.
+    for (let i = 0; i < 6; i++) expect(store.get('k0')).toBeDefined();
+    // Without those reads k0 (frequency 0, the first victim) would lose to every newcomer.
+    for (let i = 0; i < 30; i++) store.set(`new:${i}`, entry(i));
+    expect(removals).toContain('k1');
+    expect(removals).not.toContain('k0');
+    expect(store.peek('k0')).toBeDefined();
   });
 
-  test('on Zipf + scans W-TinyLFU beats LRU and stays under the optimum', () => {
-    const trace = zipfWithScan(42, 60_000, 10_000, 500);
-    const lru = lruHitRatio(trace);
-    const ours = tinyLfuHitRatio(trace);
-    expect(ours - lru).toBeGreaterThan(0.05);
-    expect(optimalHitRatio(trace)).toBeGreaterThan(ours);
-  });
-
-  test('on a loop larger than the cache LRU gets nothing and W-TinyLFU most of the optimum', () => {
-    const trace = loop(30_000, 200);
-    expect(lruHitRatio(trace)).toBe(0);
-    expect(tinyLfuHitRatio(trace)).toBeGreaterThan(0.5);
+  test('a key deleted after buffered reads and written again starts afresh', () => {
+    const removals: string[] = [];
+    const store = newStore(removals, 64);
+    store.set('a', entry(1));
+    store.get('a');
+    store.get('a');
+    expect(store.delete('a')).toBe(true); // drains first: the reads land on the old entry
+    store.set('a', entry(2));
+    expect(store.get('a')?.value).toBe(2);
+    store.set('b', entry(3));
+    expect(store.size).toBe(2);
+    expect(removals).toEqual(['delete a']);
   });
 });
