@@ -1,10 +1,10 @@
 // Revocations pushed over real Redis pub/sub, as an auth server would.
 import { randomBytes } from 'node:crypto';
-import { redis } from '@perf/testing';
+import { manualClock, redis } from '@perf/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeRevocation, pubSubRevocationSource, type Verifier } from '../src/index.js';
-import { ecVerifier, joseSign, manualClock } from './helpers.js';
+import { ecVerifier, joseSign } from './helpers.js';
 
 const service = await redis();
 
@@ -64,7 +64,7 @@ describe.skipIf(service.skip)('pubSubRevocationSource over Redis', () => {
     const b = await joseSign({ jti: 'b', sub: 'bob', iat: now - 5, exp: now + 600 });
     expect(code(a)).toBe('ACCEPTED');
     expect(code(b)).toBe('ACCEPTED');
-    await publish(encodeRevocation({ jti: 'a', until: (now + 600) * 1000 }));
+    await publish(encodeRevocation({ jti: 'a', untilMs: (now + 600) * 1000 }));
     expect(code(a)).toBe('PERF_JWT_CACHE_REVOKED');
     expect(code(b)).toBe('ACCEPTED');
     await publish(encodeRevocation({ sub: 'bob', issuedBefore: now }));
