@@ -71,6 +71,15 @@ describe.skipIf(service.skip)('pubSubRevocationSource over Redis', () => {
     expect(code(b)).toBe('PERF_JWT_CACHE_REVOKED');
   });
 
+  it('applies a jti published without untilMs, or with the `until` of before 0.1.0 (revoked, never reported invalid)', async () => {
+    const now = clock.seconds();
+    const c = await joseSign({ jti: 'c', exp: now + 600 });
+    expect(code(c)).toBe('ACCEPTED');
+    await publish('{"jti":"c","until":1}');
+    expect(code(c)).toBe('PERF_JWT_CACHE_REVOKED');
+    expect(received.at(-1)).toBe('{"jti":"c","until":1}'); // applied, not reported invalid
+  });
+
   it('purges a key id published on the channel, and reports invalid messages', async () => {
     await publish('{"not":"a revocation"}');
     expect(received.at(-1)).toBe('invalid:{"not":"a revocation"}');

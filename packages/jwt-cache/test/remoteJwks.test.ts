@@ -6,8 +6,14 @@ import type { AddressInfo } from 'node:net';
 import { manualClock } from '@perf/testing';
 import { exportJWK, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cacheControlMaxAge, createVerifier, type RemoteJwksOptions, type VerifierOptions } from '../src/index.js';
-import { ec, ec2, joseSign } from './helpers.js';
+import {
+  cacheControlMaxAge,
+  channelNames,
+  createVerifier,
+  type RemoteJwksOptions,
+  type VerifierOptions,
+} from '../src/index.js';
+import { ec, ec2, joseSign, listen } from './helpers.js';
 import { nextJwksFetch } from './jwksEndpoint.js';
 
 interface Reply {
@@ -315,10 +321,51 @@ describe('remote JWKS', () => {
     expect(await code(pending)).toBe('PERF_JWT_CACHE_CLOSED');
   });
 
-  it('rejects a non-http URL as an invalid option', async () => {
-    await expect(createVerifier({ jwks: { url: 'file:///etc/passwd' }, algorithms: ['ES256'] })).rejects.toMatchObject({
+  it.each<[string, Partial<RemoteJwksOptions>, string]>([
+    ['a non-http URL', { url: 'file:///etc/passwd' }, 'jwks.url'],
+    ['a string that is no URL', { url: 'not a url' }, 'jwks.url'],
+    ['a negative defaultMaxAgeSeconds', { defaultMaxAgeSeconds: -1 }, 'jwks.defaultMaxAgeSeconds'],
+    ['an infinite minMaxAgeSeconds', { minMaxAgeSeconds: Number.POSITIVE_INFINITY }, 'jwks.minMaxAgeSeconds'],
+    [
+      'a maxMaxAgeSeconds below minMaxAgeSeconds',
+      { minMaxAgeSeconds: 60, maxMaxAgeSeconds: 30 },
+      'jwks.maxMaxAgeSeconds',
+    ],
+    ['a NaN cooldownSeconds', { cooldownSeconds: Number.NaN }, 'jwks.cooldownSeconds'],
+    ['a zero maxFetchesPerMinute', { maxFetchesPerMinute: 0 }, 'jwks.maxFetchesPerMinute'],
+    ['a zero timeoutMs', { timeoutMs: 0 }, 'jwks.timeoutMs'],
+    ['a fractional timeoutMs (AbortSignal.timeout would throw at every fetch)', { timeoutMs: 1.5 }, 'jwks.timeoutMs'],
+    ['headers with a value that is not a string', { headers: { 'x-api-key': 1 } as never }, 'jwks.headers'],
+  ])('rejects %s as an invalid option, before any fetch', async (_name, jwks, option) => {
+    requests.length = 0;
+    await expect(createVerifier({ jwks: { url, ...jwks }, algorithms: ['ES256'] })).rejects.toMatchObject({
       code: 'PERF_JWT_CACHE_INVALID_OPTION',
+      option,
     });
+    expect(requests).toEqual([]);
+  });
+
+  it("publishes each fetch and each key it ignores with the verifier's name, and sends the configured headers", async () => {
+    requests.length = 0;
+    reply = { status: 200, keys: [k1, { ...k2, use: 'enc' }], cacheControl: 'max-age=100' };
+    const clock = manualClock();
+    const v = await createVerifier({
+      name: 'orders-api',
+      jwks: { url, headers: { 'x-api-key': 'k' } },
+      algorithms: ['ES256'],
+      now: clock.now,
+    });
+    const fetches = listen(channelNames.jwksFetch);
+    const ignored = listen(channelNames.keyIgnored);
+    const seen = once(server, 'request');
+    await v.verify(await joseSign({ exp: clock.seconds() + 3600 }));
+    fetches.stop();
+    ignored.stop();
+    expect(((await seen)[0] as IncomingMessage).headers['x-api-key']).toBe('k');
+    expect(fetches.messages).toEqual([{ name: 'orders-api', url, ok: true, status: 200, keys: 1 }]);
+    expect(ignored.messages).toEqual([{ name: 'orders-api', kid: 'k2', why: '"use" is enc' }]);
+    expect(v.stats()).toMatchObject({ name: 'orders-api', keyFetches: 1 });
+    await v.close();
   });
 });
 

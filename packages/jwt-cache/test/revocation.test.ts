@@ -1,7 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { manualClock } from '@perf/testing';
+import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import type { RevocationSink, RevocationSource } from '../src/index.js';
+import { pubSubRevocationSource, type RevocationSink, type RevocationSource } from '../src/index.js';
 import { ecVerifier, errorCode, joseSign } from './helpers.js';
 
 const clock = manualClock();
@@ -80,5 +81,28 @@ describe('revocation', () => {
     await v.close();
     expect(subscribed).toBe(0);
     expect(bus.listenerCount('jti')).toBe(0);
+  });
+});
+
+describe('pubSubRevocationSource options', () => {
+  const subscriber = new Redis({ lazyConnect: true });
+  it.each<[string, object, string]>([
+    ['no subscriber', { channel: 'c' }, 'subscriber'],
+    ['a subscriber without on/off', { subscriber: { subscribe: async () => {} }, channel: 'c' }, 'subscriber'],
+    ['an empty channel', { subscriber, channel: '' }, 'channel'],
+    [
+      'an onInvalidMessage that is not a function',
+      { subscriber, channel: 'c', onInvalidMessage: 'log' },
+      'onInvalidMessage',
+    ],
+  ])('rejects %s with InvalidOptionError when it is made', (_name, options, option) => {
+    expect(() => pubSubRevocationSource(options as never)).toThrow(
+      expect.objectContaining({ code: 'PERF_JWT_CACHE_INVALID_OPTION', option }),
+    );
+  });
+
+  it('takes an ioredis client as the subscriber', () => {
+    expect(pubSubRevocationSource({ subscriber, channel: 'c' }).subscribe).toBeTypeOf('function');
+    subscriber.disconnect();
   });
 });
