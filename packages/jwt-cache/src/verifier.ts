@@ -1,6 +1,6 @@
 // createVerifier: JWT verification (RFC 7519 §7.2) with a result cache that is
 // bound to this verifier, exact on the whole token, and never outlives exp,
-// cacheTtl, maxTokenAge, a revocation or the key that verified it.
+// cache.ttlSeconds, maxTokenAge, a revocation or the key that verified it.
 import { verifyBytes } from './algorithms.js';
 import {
   type KeyRemovalReason,
