@@ -174,7 +174,7 @@ const MAX_KID_LENGTH = 256;
 /** Checks `options` once, in `createVerifier`, and fills in the defaults. */
 export function resolveVerifierOptions(options: VerifierOptions): ResolvedVerifierOptions {
   if (typeof options !== 'object' || options === null) {
-    throw new InvalidOptionError('options', 'an object of VerifierOptions', options);
+    throw new InvalidOptionError('options', 'an object of VerifierOptions', unlessString(options));
   }
   const algorithms = resolveAlgorithms(options.algorithms);
   const clockTolerance = seconds('clockTolerance', options.clockTolerance ?? 0);
@@ -200,7 +200,8 @@ export function resolveVerifierOptions(options: VerifierOptions): ResolvedVerifi
 /** Checks `options` once, in `createSigner`, and fills in the defaults. */
 export function resolveSignerOptions(options: SignerOptions): ResolvedSignerOptions {
   if (typeof options !== 'object' || options === null) {
-    throw new InvalidOptionError('options', 'an object of SignerOptions', options);
+    // (the one argument may be the key itself, given without its options object)
+    throw new InvalidOptionError('options', 'an object of SignerOptions ({ key, alg, ... })', unlessString(options));
   }
   const { kid, typ = 'JWT' } = options;
   if (kid !== undefined && (typeof kid !== 'string' || kid.length === 0 || kid.length > MAX_KID_LENGTH)) {
@@ -288,6 +289,11 @@ export function resolvePubSubRevocationOptions(options: PubSubRevocationOptions)
   return options;
 }
 
+/** A string given where options were expected may be a PEM key: shown by its kind only. */
+function unlessString(value: unknown): unknown {
+  return typeof value === 'string' ? redactedKeyInput(value) : value;
+}
+
 function resolveAlgorithms(algorithms: unknown): readonly Algorithm[] {
   if (!Array.isArray(algorithms) || algorithms.length === 0) {
     throw new InvalidOptionError(
@@ -316,12 +322,15 @@ function resolveKeySource(options: VerifierOptions, algorithms: readonly Algorit
     );
   }
   if (keys !== undefined) return { kind: 'static', keys: staticKeys(keys, algorithms) };
-  if (typeof jwks !== 'object' || jwks === null) {
+  if (jwks === undefined) {
     throw new InvalidOptionError(
       'keys',
       'an array of { key, alg, kid? }, unless jwks is given (give exactly one of keys and jwks)',
       undefined,
     );
+  }
+  if (typeof jwks !== 'object' || jwks === null) {
+    throw new InvalidOptionError('jwks', 'a JWKS object (with a "keys" array) or { url, ... }', redactedKeyInput(jwks));
   }
   if ('url' in jwks) return { kind: 'remote', remote: resolveRemoteJwksOptions(jwks) };
   if (!Array.isArray(jwks.keys)) {

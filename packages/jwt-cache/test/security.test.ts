@@ -359,6 +359,11 @@ describe('security: an error about a key never carries the key', () => {
       'keys that are bytes, not objects',
       () => createVerifier({ keys: [new Uint8Array(secret)] as never, algorithms: ['HS256'] }),
     ],
+    [
+      'a JWKS given as a JSON string',
+      () => createVerifier({ jwks: JSON.stringify({ keys: [oct()] }) as never, algorithms: ['HS256'] }),
+    ],
+    ['the key given instead of the options', () => createSigner(ecPem as never)],
     ['a private EC JWK to sign RS256', async () => createSigner({ key: await ecJwk, alg: 'RS256' })],
     ['a PEM private key as an HS256 secret', () => createSigner({ key: ecPem, alg: 'HS256' })],
     ['an EC PEM private key to sign RS256', () => createSigner({ key: ecPem, alg: 'RS256' })],
