@@ -147,11 +147,11 @@ export class KeyFetchError extends JwtVerifyError {
 }
 
 /**
- * Stands in for a key (or a key set) in an error: what kind of key it was,
- * never its material. Errors end up in logs, and a logger serializes every
- * field of an error, `received` included.
+ * Stands in for a secret in an error (a key, a key set, request headers):
+ * what kind of value it was, never the secret. Errors end up in logs, and a
+ * logger serializes every field of an error, `received` included.
  */
-export class RedactedKey {
+export class Redacted {
   readonly description: string;
   constructor(description: string) {
     this.description = description;
@@ -166,7 +166,7 @@ export class RedactedKey {
 
 /** A value as a reader wants it in a message: strings quoted, functions named as such, objects briefly (never their content: it may be a key). */
 function describeValue(value: unknown): string {
-  if (value instanceof RedactedKey) return value.description;
+  if (value instanceof Redacted) return value.description;
   if (typeof value === 'string') return JSON.stringify(value.length <= 80 ? value : `${value.slice(0, 77)}...`);
   if (typeof value === 'bigint') return `${value}n`;
   if (typeof value === 'function') return 'a function';
@@ -188,7 +188,7 @@ export class InvalidOptionError extends JwtCacheError {
   readonly option: string;
   /** What the option must be. */
   readonly expected: string;
-  /** What was passed; for a key, a {@link RedactedKey} that describes it without its material. */
+  /** What was passed; for a key (or another secret), a {@link Redacted} that describes it without its material. */
   readonly received: unknown;
 
   constructor(option: string, expected: string, received: unknown, options?: ErrorOptions) {

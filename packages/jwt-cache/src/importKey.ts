@@ -5,7 +5,7 @@
 import { createPublicKey, createSecretKey, KeyObject } from 'node:crypto';
 import { type CryptoKey, importJWK, importPKCS8, importSPKI, importX509, type JWK } from 'jose';
 import { type Algorithm, algorithmSpec, keyMismatch } from './algorithms.js';
-import { InvalidOptionError, RedactedKey } from './errors.js';
+import { InvalidOptionError, Redacted } from './errors.js';
 
 /** A key in any form jose or node:crypto can read: a JWK, a PEM string (SPKI, X.509 certificate, PKCS#8), a CryptoKey, a KeyObject, or the raw bytes of an HMAC secret. */
 export type KeyInput = JWK | string | CryptoKey | KeyObject | Uint8Array;
@@ -29,25 +29,25 @@ export function publicJwk(jwk: JWK): JWK {
 }
 
 /** A key as an error may show it: its kind, never its material. */
-export function redactedKeyInput(input: unknown): RedactedKey {
+export function redactedKeyInput(input: unknown): Redacted {
   if (input instanceof KeyObject) return redactedKeyObject(input);
   if (typeof input === 'string') {
-    return new RedactedKey(input.includes('-----BEGIN') ? 'a PEM string' : `a string of ${input.length} characters`);
+    return new Redacted(input.includes('-----BEGIN') ? 'a PEM string' : `a string of ${input.length} characters`);
   }
-  if (input instanceof Uint8Array) return new RedactedKey(`a secret of ${input.length} bytes`);
+  if (input instanceof Uint8Array) return new Redacted(`a secret of ${input.length} bytes`);
   if (typeof input === 'object' && input !== null) {
-    if ('kty' in input) return new RedactedKey(`a JWK (kty ${JSON.stringify(String(input.kty))})`);
-    return new RedactedKey(`a ${input.constructor?.name || 'object'}`);
+    if ('kty' in input) return new Redacted(`a JWK (kty ${JSON.stringify(String(input.kty))})`);
+    return new Redacted(`a ${input.constructor?.name || 'object'}`);
   }
-  return new RedactedKey(String(input));
+  return new Redacted(String(input));
 }
 
 /** An imported key as an error may show it: type, family and size or curve. */
-function redactedKeyObject(key: KeyObject): RedactedKey {
-  if (key.type === 'secret') return new RedactedKey(`a secret of ${key.symmetricKeySize} bytes`);
+function redactedKeyObject(key: KeyObject): Redacted {
+  if (key.type === 'secret') return new Redacted(`a secret of ${key.symmetricKeySize} bytes`);
   const details = key.asymmetricKeyDetails;
   const size = details?.namedCurve ?? (details?.modulusLength === undefined ? '' : `${details.modulusLength} bits`);
-  return new RedactedKey(`a ${key.type} ${key.asymmetricKeyType} key${size === '' ? '' : ` (${size})`}`);
+  return new Redacted(`a ${key.type} ${key.asymmetricKeyType} key${size === '' ? '' : ` (${size})`}`);
 }
 
 async function toKeyObject(

@@ -24,7 +24,7 @@ export {
   KeyFetchError,
   MalformedTokenError,
   MissingClaimError,
-  RedactedKey,
+  Redacted,
   type RejectReason,
   SyncUnavailableError,
   TokenExpiredError,

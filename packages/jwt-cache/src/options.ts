@@ -7,7 +7,7 @@
 import type { JSONWebKeySet } from 'jose';
 import { ALGORITHMS, type Algorithm } from './algorithms.js';
 import type { ClaimRules } from './claims.js';
-import { InvalidOptionError, RedactedKey } from './errors.js';
+import { InvalidOptionError, Redacted } from './errors.js';
 import { type KeyInput, redactedKeyInput } from './importKey.js';
 import type { RevocationSource } from './revocation.js';
 
@@ -236,7 +236,10 @@ export function resolveRemoteJwksOptions(options: RemoteJwksOptions): ResolvedRe
     throw new InvalidOptionError('jwks.url', 'an http: or https: URL', options.url);
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new InvalidOptionError('jwks.url', 'an http: or https: URL', String(options.url));
+    // (shown without any user:password it carries)
+    url.username = '';
+    url.password = '';
+    throw new InvalidOptionError('jwks.url', 'an http: or https: URL', url.href);
   }
   const minMaxAgeMs = finiteSeconds('jwks.minMaxAgeSeconds', options.minMaxAgeSeconds ?? 30) * 1000;
   const maxMaxAgeSeconds = finiteSeconds('jwks.maxMaxAgeSeconds', options.maxMaxAgeSeconds ?? 86_400);
@@ -318,7 +321,7 @@ function resolveKeySource(options: VerifierOptions, algorithms: readonly Algorit
     throw new InvalidOptionError(
       'jwks',
       'left out when keys is given (give exactly one of keys and jwks)',
-      new RedactedKey('a key set'),
+      new Redacted('a key set'),
     );
   }
   if (keys !== undefined) return { kind: 'static', keys: staticKeys(keys, algorithms) };
@@ -337,7 +340,7 @@ function resolveKeySource(options: VerifierOptions, algorithms: readonly Algorit
     throw new InvalidOptionError(
       'jwks',
       'a JWKS (an object with a "keys" array) or { url, ... }',
-      new RedactedKey('an object without a "keys" array'),
+      new Redacted('an object without a "keys" array'),
     );
   }
   return { kind: 'jwks', jwks };
@@ -448,7 +451,17 @@ function headers(value: unknown): Readonly<Record<string, string>> {
     Array.isArray(value) ||
     Object.values(value).some((v) => typeof v !== 'string')
   ) {
-    throw new InvalidOptionError('jwks.headers', 'an object of header names to string values', value);
+    throw new InvalidOptionError(
+      'jwks.headers',
+      'an object of header names to string values',
+      new Redacted(
+        Array.isArray(value)
+          ? 'an array'
+          : typeof value === 'object' && value !== null
+            ? 'an object with a value that is not a string'
+            : typeof value,
+      ),
+    );
   }
   return { ...(value as Record<string, string>) };
 }

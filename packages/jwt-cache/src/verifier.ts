@@ -19,7 +19,7 @@ import {
   JwtVerifyError,
   KeyFetchError,
   MalformedTokenError,
-  RedactedKey,
+  Redacted,
   type RejectReason,
   SyncUnavailableError,
   TokenRevokedError,
@@ -518,7 +518,7 @@ export async function createVerifier(options: VerifierOptions): Promise<Verifier
       throw new InvalidOptionError(
         'jwks',
         `a JWKS with a key usable with ${algorithms.join(', ')} (${ignored.map((k) => `${k.kid ?? '?'}: ${k.why}`).join('; ')})`,
-        new RedactedKey(`a JWKS of ${source.jwks.keys.length} keys, none usable`),
+        new Redacted(`a JWKS of ${source.jwks.keys.length} keys, none usable`),
       );
     }
     if (keyIgnoredChannel.hasSubscribers) {

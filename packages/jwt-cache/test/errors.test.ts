@@ -9,7 +9,7 @@ import {
   JwtCacheError,
   type JwtCacheErrorCode,
   JwtVerifyError,
-  RedactedKey,
+  Redacted,
   SyncUnavailableError,
   TokenExpiredError,
   VerifierClosedError,
@@ -70,7 +70,7 @@ describe('errors', () => {
     ['a plain object, without its content', { k: 'secret' }, 'an object'],
     ['an instance, by its class', new Date(0), 'a Date'],
     ['bytes, by their class', new Uint8Array(4), 'a Uint8Array'],
-    ['a redacted key, by its description', new RedactedKey('a secret of 16 bytes'), 'a secret of 16 bytes'],
+    ['a redacted key, by its description', new Redacted('a secret of 16 bytes'), 'a secret of 16 bytes'],
   ])('shows %s in the message', (_name, received, shown) => {
     expect(new InvalidOptionError('x', 'y', received).message).toBe(
       `@perf/jwt-cache: option x must be y, received ${shown}`,

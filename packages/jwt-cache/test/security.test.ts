@@ -306,7 +306,7 @@ describe('security', () => {
 
 // Errors end up in logs, and a logger writes every field of an error: an
 // option error about a key names the key's kind, never its material.
-describe('security: an error about a key never carries the key', () => {
+describe('security: an error about a key (or another secret) never carries it', () => {
   const secret = randomBytes(16);
   const ecJwk = exportJWK(ec.privateKey);
   const ecPem = ec.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
@@ -368,7 +368,23 @@ describe('security: an error about a key never carries the key', () => {
     ['a PEM private key as an HS256 secret', () => createSigner({ key: ecPem, alg: 'HS256' })],
     ['an EC PEM private key to sign RS256', () => createSigner({ key: ecPem, alg: 'RS256' })],
     ['a short secret to sign HS256', () => createSigner({ key: secret, alg: 'HS256' })],
-  ])('%s: InvalidOptionError, without the key in its message, fields or cause', async (_name, attempt) => {
+    [
+      'request headers with a secret and a bad value',
+      () =>
+        createVerifier({
+          jwks: {
+            url: 'https://issuer.example/jwks',
+            headers: { authorization: secret.toString('hex'), n: 1 as never },
+          },
+          algorithms: ['ES256'],
+        }),
+    ],
+    [
+      'a JWKS URL of another scheme, with a password',
+      () =>
+        createVerifier({ jwks: { url: `ftp://u:${secret.toString('hex')}@issuer.example/` }, algorithms: ['ES256'] }),
+    ],
+  ])('%s: InvalidOptionError, without the secret in its message, fields or cause', async (_name, attempt) => {
     const error = await attempt().then(
       () => undefined,
       (e: unknown) => e,
