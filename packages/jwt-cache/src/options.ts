@@ -280,10 +280,13 @@ export function resolvePubSubRevocationOptions(options: PubSubRevocationOptions)
     subscriber === null ||
     methods.some((m) => typeof subscriber[m] !== 'function')
   ) {
+    // (what was passed may be a client's options, password included: shown by its kind only)
     throw new InvalidOptionError(
       'subscriber',
       'a pub/sub client with subscribe, unsubscribe, on and off (an ioredis instance)',
-      subscriber,
+      typeof subscriber === 'object' && subscriber !== null
+        ? new Redacted('an object without subscribe, unsubscribe, on and off')
+        : subscriber,
     );
   }
   if (typeof channel !== 'string' || channel === '')

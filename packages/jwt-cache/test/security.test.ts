@@ -4,7 +4,14 @@ import { inspect } from 'node:util';
 import { manualClock } from '@perf/testing';
 import { exportJWK } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { createSigner, createVerifier, InvalidOptionError, JwtVerifyError, type Verifier } from '../src/index.js';
+import {
+  createSigner,
+  createVerifier,
+  InvalidOptionError,
+  JwtVerifyError,
+  pubSubRevocationSource,
+  type Verifier,
+} from '../src/index.js';
 import { b64, ec, joseSign, rsa } from './helpers.js';
 
 const clock = manualClock();
@@ -378,6 +385,10 @@ describe('security: an error about a key (or another secret) never carries it', 
           },
           algorithms: ['ES256'],
         }),
+    ],
+    [
+      "a Redis client's options (with its password) given as the pub/sub subscriber",
+      async () => pubSubRevocationSource({ subscriber: { password: secret.toString('hex') } as never, channel: 'c' }),
     ],
     [
       'a JWKS URL of another scheme, with a password',
