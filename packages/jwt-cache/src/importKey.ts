@@ -5,7 +5,7 @@
 import { createPublicKey, createSecretKey, KeyObject } from 'node:crypto';
 import { type CryptoKey, importJWK, importPKCS8, importSPKI, importX509, type JWK } from 'jose';
 import { type Algorithm, algorithmSpec, keyMismatch } from './algorithms.js';
-import { InvalidOptionsError } from './errors.js';
+import { InvalidOptionError, Redacted } from './errors.js';
 
 /** A key in any form jose or node:crypto can read: a JWK, a PEM string (SPKI, X.509 certificate, PKCS#8), a CryptoKey, a KeyObject, or the raw bytes of an HMAC secret. */
 export type KeyInput = JWK | string | CryptoKey | KeyObject | Uint8Array;
@@ -28,12 +28,43 @@ export function publicJwk(jwk: JWK): JWK {
   return out as JWK;
 }
 
-async function toKeyObject(input: KeyInput, alg: Algorithm, use: 'sign' | 'verify'): Promise<KeyObject> {
+/** A key as an error may show it: its kind, never its material. */
+export function redactedKeyInput(input: unknown): Redacted {
+  if (input instanceof KeyObject) return redactedKeyObject(input);
+  if (typeof input === 'string') {
+    return new Redacted(input.includes('-----BEGIN') ? 'a PEM string' : `a string of ${input.length} characters`);
+  }
+  if (input instanceof Uint8Array) return new Redacted(`a secret of ${input.length} bytes`);
+  if (typeof input === 'object' && input !== null) {
+    if ('kty' in input) return new Redacted(`a JWK (kty ${JSON.stringify(String(input.kty))})`);
+    return new Redacted(`a ${input.constructor?.name || 'object'}`);
+  }
+  return new Redacted(String(input));
+}
+
+/** An imported key as an error may show it: type, family and size or curve. */
+function redactedKeyObject(key: KeyObject): Redacted {
+  if (key.type === 'secret') return new Redacted(`a secret of ${key.symmetricKeySize} bytes`);
+  const details = key.asymmetricKeyDetails;
+  const size = details?.namedCurve ?? (details?.modulusLength === undefined ? '' : `${details.modulusLength} bits`);
+  return new Redacted(`a ${key.type} ${key.asymmetricKeyType} key${size === '' ? '' : ` (${size})`}`);
+}
+
+async function toKeyObject(
+  input: KeyInput,
+  alg: Algorithm,
+  use: 'sign' | 'verify',
+  option: string,
+): Promise<KeyObject> {
   if (input instanceof KeyObject) return input;
   if (input instanceof Uint8Array) return createSecretKey(input);
   if (typeof input === 'string') {
     if (algorithmSpec(alg)?.family === 'HS') {
-      throw new InvalidOptionsError(`${alg} needs the secret as bytes (Uint8Array) or an oct JWK, not a string`);
+      throw new InvalidOptionError(
+        option,
+        `the ${alg} secret as bytes (a Uint8Array) or an oct JWK`,
+        redactedKeyInput(input),
+      );
     }
     const imported = input.includes('BEGIN CERTIFICATE')
       ? await importX509(input, alg, { extractable: true })
@@ -52,18 +83,31 @@ async function toKeyObject(input: KeyInput, alg: Algorithm, use: 'sign' | 'verif
 /**
  * Imports `input` for `alg`, checking that the key fits the algorithm (family,
  * curve, RSA size, HMAC secret length). For verification a private key is
- * reduced to its public half.
+ * reduced to its public half. Throws InvalidOptionError for `option` (the
+ * option that holds the key), which never carries the key itself.
  */
-export async function importKey(input: KeyInput, alg: Algorithm, use: 'sign' | 'verify'): Promise<KeyObject> {
+export async function importKey(
+  input: KeyInput,
+  alg: Algorithm,
+  use: 'sign' | 'verify',
+  option: string,
+): Promise<KeyObject> {
   let key: KeyObject;
   try {
-    key = await toKeyObject(input, alg, use);
+    key = await toKeyObject(input, alg, use, option);
   } catch (error) {
-    if (error instanceof InvalidOptionsError) throw error;
-    throw new InvalidOptionsError(`cannot import the key for ${alg}: ${(error as Error).message}`, { cause: error });
+    if (error instanceof InvalidOptionError) throw error;
+    throw new InvalidOptionError(
+      option,
+      `a key jose can import for ${alg} (${(error as Error).message})`,
+      redactedKeyInput(input),
+      { cause: error },
+    );
   }
   if (use === 'verify' && key.type === 'private') key = createPublicKey(key);
   const mismatch = keyMismatch(key, alg, use);
-  if (mismatch !== undefined) throw new InvalidOptionsError(`key does not fit its algorithm: ${mismatch}`);
+  if (mismatch !== undefined) {
+    throw new InvalidOptionError(option, `a key that fits ${alg} (${mismatch})`, redactedKeyObject(key));
+  }
   return key;
 }

@@ -3,30 +3,13 @@
 import type { KeyObject } from 'node:crypto';
 import type { JSONWebKeySet, JWK } from 'jose';
 import { type Algorithm, type AlgorithmSpec, algorithmSpec } from './algorithms.js';
-import { InvalidOptionsError } from './errors.js';
-import { importKey, type KeyInput, publicJwk } from './importKey.js';
-
-/** One trusted key, as given to `createVerifier({ keys })`. */
-export interface StaticKey {
-  /** The key (for HMAC algorithms, the secret's bytes or an oct JWK). */
-  readonly key: KeyInput;
-  /** The one algorithm this key verifies; a token naming any other is refused. */
-  readonly alg: Algorithm;
-  /** The key id tokens name in their header. Without it the key serves tokens of its `alg` that name no other known key. */
-  readonly kid?: string;
-}
-
-/**
- * Why a trusted key stopped vouching: `rotated` (a JWKS answered 200 without
- * it as a usable signature key), `withdrawn` (the JWKS URL answered 401, 403,
- * 404 or 410, or a 200 that is not a JWKS), `expired` (not confirmed by the
- * endpoint within `staleIfErrorSeconds` after going stale), `purged` (`purgeKid`).
- */
-export type KeyRemovalReason = 'rotated' | 'withdrawn' | 'expired' | 'purged';
+import { InvalidOptionError } from './errors.js';
+import { importKey, publicJwk } from './importKey.js';
+import type { StaticKey } from './options.js';
 
 /**
  * A trusted key, imported and pinned. `removed` is set once, when the key
- * stops vouching (see KeyRemovalReason); it invalidates the results cached
+ * stops vouching (for a KeyRemovalReason); it invalidates the results cached
  * with it at once, and a removed record is never installed or used again.
  */
 export interface KeyRecord {
@@ -89,22 +72,11 @@ function record(kid: string | undefined, alg: Algorithm, key: KeyObject, fingerp
   return { kid, alg, spec: algorithmSpec(alg) as AlgorithmSpec, key, fingerprint, removed: false };
 }
 
-/** Imports the static keys of `createVerifier({ keys })`; every key must fit an allowed algorithm. */
-export async function importStaticKeys(
-  keys: readonly StaticKey[],
-  algorithms: readonly Algorithm[],
-): Promise<KeyRecord[]> {
+/** Imports the static keys of `createVerifier({ keys })` (already checked by the options' resolver but for the keys themselves). */
+export async function importStaticKeys(keys: readonly StaticKey[]): Promise<KeyRecord[]> {
   const out: KeyRecord[] = [];
-  const kids = new Set<string>();
   for (const [i, k] of keys.entries()) {
-    if (!algorithms.includes(k.alg)) {
-      throw new InvalidOptionsError(`keys[${i}] is pinned to ${k.alg}, which is not in algorithms`);
-    }
-    if (k.kid !== undefined) {
-      if (kids.has(k.kid)) throw new InvalidOptionsError(`keys[${i}]: kid ${JSON.stringify(k.kid)} is used twice`);
-      kids.add(k.kid);
-    }
-    out.push(record(k.kid, k.alg, await importKey(k.key, k.alg, 'verify'), `static:${i}`));
+    out.push(record(k.kid, k.alg, await importKey(k.key, k.alg, 'verify', `keys[${i}].key`), `static:${i}`));
   }
   return out;
 }
@@ -152,13 +124,10 @@ export async function importJwks(
   algorithms: readonly Algorithm[],
   options: { allowSecret: boolean; blocked: ReadonlySet<string>; previous?: KeySet },
 ): Promise<{ records: KeyRecord[]; ignored: IgnoredKey[] }> {
-  if (typeof jwks !== 'object' || jwks === null || !Array.isArray(jwks.keys)) {
-    throw new InvalidOptionsError('a JWKS is an object with a "keys" array');
-  }
   const records: KeyRecord[] = [];
   const ignored: IgnoredKey[] = [];
   const kids = new Set<string>();
-  for (const jwk of jwks.keys) {
+  for (const [i, jwk] of jwks.keys.entries()) {
     const kid = typeof jwk?.kid === 'string' ? jwk.kid : undefined;
     const skip = (why: string) => ignored.push({ kid, why });
     if (typeof jwk !== 'object' || jwk === null) {
@@ -197,9 +166,9 @@ export async function importJwks(
       records.push(kept);
     } else {
       try {
-        records.push(record(kid, alg, await importKey(jwk, alg, 'verify'), fingerprint));
+        records.push(record(kid, alg, await importKey(jwk, alg, 'verify', `jwks.keys[${i}]`), fingerprint));
       } catch (error) {
-        skip((error as Error).message);
+        skip(error instanceof InvalidOptionError ? `not ${error.expected}` : (error as Error).message);
         continue;
       }
     }

@@ -1,31 +1,18 @@
 // A RevocationSource over a pub/sub channel (Redis PUBLISH/SUBSCRIBE): the auth
 // server publishes one JSON message per revocation, every verifier applies it.
 // The subscriber is typed by shape (ioredis's), so this package depends on no client.
+import { type PubSubRevocationOptions, resolvePubSubRevocationOptions } from './options.js';
 import type { RevocationSink, RevocationSource } from './revocation.js';
 
-/** One revocation as published: a token id, a subject cut-off, or a key id. */
+/**
+ * One revocation as published: a token id (`untilMs`: ms since the epoch after
+ * which it may be forgotten, e.g. its `exp` × 1000), a subject's tokens issued
+ * before `issuedBefore` (a NumericDate, seconds, compared with `iat`), or a key id.
+ */
 export type RevocationMessage =
-  | { readonly jti: string; readonly until?: number }
+  | { readonly jti: string; readonly untilMs?: number }
   | { readonly sub: string; readonly issuedBefore: number }
   | { readonly kid: string };
-
-/** The part of a client in subscriber mode this source uses (an ioredis instance fits). */
-export interface PubSubSubscriber {
-  subscribe(channel: string): Promise<unknown>;
-  unsubscribe(channel: string): Promise<unknown>;
-  on(event: 'message', listener: (channel: string, message: string) => void): unknown;
-  off(event: 'message', listener: (channel: string, message: string) => void): unknown;
-}
-
-/** Options of `pubSubRevocationSource`. */
-export interface PubSubRevocationOptions {
-  /** A connection dedicated to subscribing (Redis puts it in subscriber mode). */
-  readonly subscriber: PubSubSubscriber;
-  /** The channel the issuer publishes `encodeRevocation(...)` messages on. */
-  readonly channel: string;
-  /** Called with every message that is not a valid revocation (they are otherwise ignored). */
-  readonly onInvalidMessage?: (message: string) => void;
-}
 
 /** The message to publish for a revocation. */
 export function encodeRevocation(message: RevocationMessage): string {
@@ -41,8 +28,9 @@ function apply(sink: RevocationSink, raw: string): boolean {
   }
   if (typeof m !== 'object' || m === null) return false;
   if (typeof m.jti === 'string') {
-    if (m.until !== undefined && typeof m.until !== 'number') return false;
-    sink.revoke(m.jti, m.until ?? Number.POSITIVE_INFINITY);
+    // (a message without untilMs, or with the `until` of before 0.1.0, revokes for good: never less than asked)
+    if (m.untilMs !== undefined && typeof m.untilMs !== 'number') return false;
+    sink.revoke(m.jti, m.untilMs ?? Number.POSITIVE_INFINITY);
     return true;
   }
   if (typeof m.sub === 'string' && typeof m.issuedBefore === 'number') {
@@ -56,9 +44,9 @@ function apply(sink: RevocationSink, raw: string): boolean {
   return false;
 }
 
-/** A RevocationSource fed by the `channel` of a pub/sub subscriber. */
+/** A RevocationSource fed by the `channel` of a pub/sub subscriber; an invalid option throws `InvalidOptionError`. */
 export function pubSubRevocationSource(options: PubSubRevocationOptions): RevocationSource {
-  const { subscriber, channel, onInvalidMessage } = options;
+  const { subscriber, channel, onInvalidMessage } = resolvePubSubRevocationOptions(options);
   return {
     async subscribe(sink) {
       const listener = (from: string, message: string) => {

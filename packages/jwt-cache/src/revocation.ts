@@ -4,8 +4,8 @@ import type { JwtClaims } from './compactJws.js';
 
 /** Where revocations are pushed: a verifier implements it, a RevocationSource calls it. */
 export interface RevocationSink {
-  /** Refuses the token with this `jti`. `until` (ms since epoch, e.g. the token's exp) lets the entry be forgotten afterwards. */
-  revoke(jti: string, until?: number): void;
+  /** Refuses the token with this `jti`. `untilMs` (ms since the epoch, e.g. the token's `exp` × 1000) lets the entry be forgotten afterwards. */
+  revoke(jti: string, untilMs?: number): void;
   /** Refuses every token of `sub` issued before `issuedBefore` (a NumericDate, seconds), and those without `iat`. */
   revokeSubject(sub: string, issuedBefore: number): void;
   /** Distrusts the key with this `kid` for good: tokens it signed (cached or not) are refused. */
@@ -21,7 +21,7 @@ export interface RevocationSource {
   subscribe(sink: RevocationSink): (() => void | Promise<void>) | Promise<() => void | Promise<void>>;
 }
 
-/** Revoked token ids and subjects, with lazy forgetting of entries past their `until`. */
+/** Revoked token ids and subjects, with lazy forgetting of entries past their `untilMs`. */
 export class RevocationList {
   readonly #jtis = new Map<string, number>();
   readonly #subjects = new Map<string, number>();
@@ -31,15 +31,15 @@ export class RevocationList {
   active = false;
 
   /**
-   * `graceMs`: how long after its `until` an entry is kept. A token stays
+   * `graceMs`: how long after its `untilMs` an entry is kept. A token stays
    * valid for clockTolerance after its exp, so its revocation must too.
    */
   constructor(graceMs = 0) {
     this.#graceMs = graceMs;
   }
 
-  revoke(jti: string, until: number, now: number): void {
-    this.#jtis.set(jti, Math.max(until, this.#jtis.get(jti) ?? until));
+  revoke(jti: string, untilMs: number, now: number): void {
+    this.#jtis.set(jti, Math.max(untilMs, this.#jtis.get(jti) ?? untilMs));
     this.active = true;
     if (this.#jtis.size >= this.#sweepAt) {
       const cutoff = now - this.#graceMs;

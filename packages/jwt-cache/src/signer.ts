@@ -2,37 +2,33 @@
 // The key is imported once and the header is encoded once; each sign() is one
 // JSON.stringify, two base64url encodings and one node:crypto call.
 import type { KeyObject } from 'node:crypto';
-import { ALGORITHMS, type Algorithm, type AlgorithmSpec, algorithmSpec, signBytes } from './algorithms.js';
-import { InvalidOptionsError } from './errors.js';
-import { importKey, type KeyInput } from './importKey.js';
-
-/** Options of `createSigner`. */
-export interface SignerOptions {
-  /** The private key (PKCS#8 PEM, private JWK, CryptoKey, KeyObject), or the secret for HS*. */
-  readonly key: KeyInput;
-  /** The algorithm, fixed for this signer. */
-  readonly alg: Algorithm;
-  /** The key id written in every header, so verifiers can select the key. */
-  readonly kid?: string;
-  /** The header's `typ`. Default `'JWT'`; `null` leaves it out. */
-  readonly typ?: string | null;
-}
-
-/** Signs claims sets with one key and one header. */
-export interface Signer {
-  readonly alg: Algorithm;
-  readonly kid: string | undefined;
-  /** Returns the compact JWS of `claims`, signed as they are (set `iat`/`exp` yourself). */
-  sign(claims: Readonly<Record<string, unknown>>): string;
-}
+import { type Algorithm, type AlgorithmSpec, algorithmSpec, signBytes } from './algorithms.js';
+import { InvalidArgumentError } from './errors.js';
+import { importKey } from './importKey.js';
+import { type ResolvedSignerOptions, resolveSignerOptions, type SignerOptions } from './options.js';
 
 // The signing input is built in a per-signer scratch buffer that starts with
 // the encoded header: no intermediate Buffer or string per call besides the
 // encoded payload. Claims sets too long for it take the plain path.
 const SCRATCH_BYTES = 8192;
 
-class CompactSigner implements Signer {
+// The key is imported (asynchronously) before a signer exists, so only
+// createSigner makes one, through this function, which Signer's static block
+// sets; `new Signer()` anywhere else is refused.
+let construct: (options: ResolvedSignerOptions, key: KeyObject) => Signer;
+let constructing = false;
+
+/**
+ * Signs claims sets with one key and one header. Create one with
+ * `await createSigner(options)` (its key is imported asynchronously first);
+ * the class is exported for `instanceof` and for types, and `new Signer()` throws.
+ */
+export class Signer {
+  /** The `name` option. */
+  readonly name: string;
+  /** The algorithm, fixed for this signer. */
   readonly alg: Algorithm;
+  /** The key id written in every header. */
   readonly kid: string | undefined;
   readonly #spec: AlgorithmSpec;
   readonly #key: KeyObject;
@@ -43,7 +39,26 @@ class CompactSigner implements Signer {
   /** Receives ES* signatures (r||s), which are encoded at once. */
   readonly #signature: Buffer;
 
-  constructor(alg: Algorithm, kid: string | undefined, typ: string | null, key: KeyObject) {
+  static {
+    construct = (options, key) => {
+      constructing = true;
+      try {
+        return new Signer(options, key);
+      } finally {
+        constructing = false;
+      }
+    };
+  }
+
+  /** Not for use: `await createSigner(options)` makes a signer. */
+  private constructor(options: ResolvedSignerOptions, key: KeyObject) {
+    if (!constructing) {
+      throw new TypeError(
+        '@perf/jwt-cache: a Signer is made with `await createSigner(options)`, which imports its key first, not with `new Signer()`',
+      );
+    }
+    const { alg, kid, typ } = options;
+    this.name = options.name;
     this.alg = alg;
     this.kid = kid;
     this.#spec = algorithmSpec(alg) as AlgorithmSpec;
@@ -57,14 +72,15 @@ class CompactSigner implements Signer {
     this.#signature = Buffer.allocUnsafeSlow(2 * (this.#spec.size ?? 0));
   }
 
+  /** Returns the compact JWS of `claims`, signed as they are (set `iat`/`exp` yourself). */
   sign(claims: Readonly<Record<string, unknown>>): string {
     if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) {
-      throw new InvalidOptionsError('a JWT claims set is a plain object');
+      throw new InvalidArgumentError('claims', 'a JWT claims set (a plain object)', claims);
     }
     const json: unknown = JSON.stringify(claims);
     // A toJSON (a Date, say) can turn the object into a string, number or array: not a claims set.
     if (typeof json !== 'string' || json.charCodeAt(0) !== 0x7b) {
-      throw new InvalidOptionsError('the claims set did not serialize to a JSON object');
+      throw new InvalidArgumentError('claims', 'an object that serializes to a JSON object (a JWT claims set)', claims);
     }
     const scratch = this.#scratch;
     const start = this.#header.length;
@@ -86,17 +102,12 @@ class CompactSigner implements Signer {
   }
 }
 
-/** Creates a signer; rejects with `InvalidOptionsError` when the key does not fit `alg`. */
+/**
+ * Creates a signer: checks every option, then imports the key once (through
+ * jose for JWK and PEM). An invalid option, or a key that does not fit `alg`,
+ * rejects with `InvalidOptionError`.
+ */
 export async function createSigner(options: SignerOptions): Promise<Signer> {
-  if (typeof options !== 'object' || options === null) throw new InvalidOptionsError('options are required');
-  const { alg, kid, typ = 'JWT' } = options;
-  if (!ALGORITHMS.includes(alg)) {
-    throw new InvalidOptionsError(
-      `algorithm ${JSON.stringify(alg)} is not supported (supported: ${ALGORITHMS.join(', ')})`,
-    );
-  }
-  if (kid !== undefined && (typeof kid !== 'string' || kid.length === 0 || kid.length > 256)) {
-    throw new InvalidOptionsError('kid must be a string of 1 to 256 characters');
-  }
-  return new CompactSigner(alg, kid, typ, await importKey(options.key, alg, 'sign'));
+  const resolved = resolveSignerOptions(options);
+  return construct(resolved, await importKey(resolved.key, resolved.alg, 'sign', 'key'));
 }

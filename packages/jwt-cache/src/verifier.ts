@@ -1,41 +1,90 @@
 // createVerifier: JWT verification (RFC 7519 §7.2) with a result cache that is
 // bound to this verifier, exact on the whole token, and never outlives exp,
-// cacheTtl, maxTokenAge, a revocation or the key that verified it.
-import type { JSONWebKeySet } from 'jose';
-import { ALGORITHMS, verifyBytes } from './algorithms.js';
-import { failureChannel, keyIgnoredChannel, keyRemovedChannel, revokeChannel } from './channels.js';
+// cache.ttlSeconds, maxTokenAge, a revocation or the key that verified it.
+import { verifyBytes } from './algorithms.js';
+import {
+  type KeyRemovalReason,
+  keyIgnoredChannel,
+  keyRemovedChannel,
+  rejectChannel,
+  revokeChannel,
+} from './channels.js';
 import { type ClaimRules, checkClaims } from './claims.js';
 import { type CompactJws, decodeSignature, type JwtClaims, parseClaims, parseCompactJws } from './compactJws.js';
 import { deepFreeze } from './deepFreeze.js';
 import {
   AlgorithmNotAllowedError,
   BadSignatureError,
-  type FailureReason,
-  InvalidOptionsError,
+  InvalidOptionError,
   JwtVerifyError,
   KeyFetchError,
   MalformedTokenError,
+  Redacted,
+  type RejectReason,
   SyncUnavailableError,
   TokenRevokedError,
   TokenTooLargeError,
   UnknownKidError,
   VerifierClosedError,
 } from './errors.js';
-import { importJwks, importStaticKeys, type KeyRecord, type KeyRemovalReason, KeySet } from './keySet.js';
-import { RemoteJwks, type RemoteJwksOptions } from './remoteJwks.js';
-import { RevocationList, type RevocationSink, type RevocationSource } from './revocation.js';
+import { importJwks, importStaticKeys, type KeyRecord, KeySet } from './keySet.js';
+import { type ResolvedVerifierOptions, resolveVerifierOptions, type VerifierOptions } from './options.js';
+import { RemoteJwks } from './remoteJwks.js';
+import { RevocationList, type RevocationSink } from './revocation.js';
 import { TokenMap } from './tokenMap.js';
-import {
-  emptyFailures,
-  list,
-  positiveInt,
-  seconds,
-  type VerifierOptions,
-  type VerifierStats,
-} from './verifierOptions.js';
 
-// Keeps the revocation subscription out of the public surface.
-const SUBSCRIBE = Symbol('subscribe');
+/** Counters since creation; `stats()` returns a fresh copy. */
+export interface VerifierStats {
+  /** The verifier's `name` option. */
+  name: string;
+  /** Verifications answered from the result cache. */
+  hits: number;
+  /** Full verifications (signature checked). */
+  misses: number;
+  /** Cache entries found past their lifetime. */
+  expired: number;
+  /** Tokens refused, for any reason (negative-cache hits included); by reason in `rejectedByReason`. */
+  rejected: number;
+  /** Tokens refused as revoked (cached or not). */
+  revoked: number;
+  /** Refusals answered from the negative cache. */
+  negativeHits: number;
+  /** Remote JWKS fetches started / failed. */
+  keyFetches: number;
+  keyFetchFailures: number;
+  /** Trusted keys that stopped vouching: rotated out of or withdrawn from a remote JWKS, expired past `staleIfErrorSeconds`, or purged. */
+  keysRemoved: number;
+  /** Entries in the result cache now. */
+  size: number;
+  /** Entries in the negative cache now. */
+  negativeSize: number;
+  /** Refused tokens by reason (negative-cache hits included). */
+  rejectedByReason: Record<RejectReason, number>;
+}
+
+function noRejections(): Record<RejectReason, number> {
+  return {
+    too_large: 0,
+    malformed: 0,
+    algorithm: 0,
+    unknown_kid: 0,
+    bad_signature: 0,
+    expired: 0,
+    not_yet_valid: 0,
+    too_old: 0,
+    bad_issuer: 0,
+    bad_audience: 0,
+    missing_claim: 0,
+    revoked: 0,
+    key_fetch: 0,
+  };
+}
+
+// A verifier's keys are imported (asynchronously) before it exists, so only
+// createVerifier makes one, through this function, which Verifier's static
+// block sets; `new Verifier()` anywhere else is refused.
+let construct: (options: ResolvedVerifierOptions, keys: KeySet) => Promise<Verifier>;
+let constructing = false;
 
 interface CachedResult {
   readonly token: string;
@@ -53,7 +102,7 @@ interface CachedFailure {
 
 // Failures that stay failures for the same token string; the others depend on
 // time, revocation state or keys we may not have yet, and are never cached.
-const NEGATIVE_CACHEABLE: ReadonlySet<FailureReason> = new Set<FailureReason>([
+const NEGATIVE_CACHEABLE: ReadonlySet<RejectReason> = new Set<RejectReason>([
   'malformed',
   'algorithm',
   'bad_signature',
@@ -77,11 +126,15 @@ function signingInput(token: string, end: number): Uint8Array {
 }
 
 /**
- * Verifies JWTs. Create with `createVerifier`. `verify` works with every key
+ * Verifies JWTs. Create one with `await createVerifier(options)` (its keys are
+ * imported asynchronously first); the class is exported for `instanceof` and
+ * for types, and `new Verifier()` throws. `verify` works with every key
  * source; `verifySync` with static keys and local JWKS (and, with a remote
  * JWKS, once keys are in hand).
  */
 export class Verifier implements RevocationSink {
+  /** The `name` option: in `stats()`, diagnostics messages and errors. */
+  readonly name: string;
   readonly #algorithms: ReadonlySet<string>;
   readonly #rules: ClaimRules;
   readonly #maxLength: number;
@@ -100,46 +153,61 @@ export class Verifier implements RevocationSink {
     hits: 0,
     misses: 0,
     expired: 0,
+    rejected: 0,
     revoked: 0,
     negativeHits: 0,
     keyFetches: 0,
     keyFetchFailures: 0,
     keysRemoved: 0,
-    failures: emptyFailures(),
+    rejectedByReason: noRejections(),
   };
 
-  /** @internal Use `createVerifier`. */
-  constructor(options: VerifierOptions, keys: KeySet, remote: RemoteJwksOptions | undefined) {
-    this.#algorithms = new Set(options.algorithms);
-    this.#now = options.now ?? Date.now;
-    this.#maxLength = positiveInt(options.maxTokenLength, 8192, 'maxTokenLength');
-    this.#rules = {
-      issuers: list(options.issuer, 'issuer'),
-      audiences: list(options.audience, 'audience'),
-      clockTolerance: seconds(options.clockTolerance, 0, 'clockTolerance'),
-      maxTokenAge: options.maxTokenAge === undefined ? undefined : seconds(options.maxTokenAge, 0, 'maxTokenAge'),
-      requiredClaims: [...(options.requiredClaims ?? ['exp'])],
+  static {
+    construct = async (options, keys) => {
+      constructing = true;
+      let verifier: Verifier;
+      try {
+        verifier = new Verifier(options, keys);
+      } finally {
+        constructing = false;
+      }
+      if (options.revocation !== undefined) verifier.#unsubscribe = await options.revocation.subscribe(verifier);
+      return verifier;
     };
+  }
+
+  /** Not for use: `await createVerifier(options)` makes a verifier. */
+  private constructor(options: ResolvedVerifierOptions, keys: KeySet) {
+    if (!constructing) {
+      throw new TypeError(
+        '@perf/jwt-cache: a Verifier is made with `await createVerifier(options)`, which imports its keys first, not with `new Verifier()`',
+      );
+    }
+    this.name = options.name;
+    this.#algorithms = new Set(options.algorithms);
+    this.#now = options.now;
+    this.#maxLength = options.maxTokenLength;
+    this.#rules = options.rules;
     this.#revocations = new RevocationList(this.#rules.clockTolerance * 1000);
-    const cache = options.cache ?? {};
-    if (cache !== false) {
-      this.#cache = new TokenMap(positiveInt(cache.maxEntries, 10_000, 'cache.maxEntries'));
-      this.#cacheTtlMs = seconds(cache.ttl, 300, 'cache.ttl') * 1000;
+    if (options.cache !== undefined) {
+      this.#cache = new TokenMap(options.cache.maxEntries);
+      this.#cacheTtlMs = options.cache.ttlMs;
     } else {
       this.#cacheTtlMs = 0;
     }
-    const negative = options.negativeCache ?? false;
-    if (negative !== false) {
-      this.#negative = new TokenMap(positiveInt(negative.maxEntries, 1000, 'negativeCache.maxEntries'));
-      this.#negativeTtlMs = seconds(negative.ttl, 10, 'negativeCache.ttl', 60) * 1000;
+    if (options.negativeCache !== undefined) {
+      this.#negative = new TokenMap(options.negativeCache.maxEntries);
+      this.#negativeTtlMs = options.negativeCache.ttlMs;
     } else {
       this.#negativeTtlMs = 0;
     }
     this.#keys = keys;
+    const source = options.source;
     this.#remote =
-      remote === undefined
+      source.kind !== 'remote'
         ? undefined
-        : new RemoteJwks(remote, {
+        : new RemoteJwks(source.remote, {
+            name: this.name,
             now: this.#now,
             algorithms: options.algorithms,
             blocked: this.#blocked,
@@ -150,11 +218,6 @@ export class Verifier implements RevocationSink {
               if (!ok) this.#stats.keyFetchFailures++;
             },
           });
-  }
-
-  /** @internal Called once by createVerifier; the symbol is not exported. */
-  async [SUBSCRIBE](source: RevocationSource | undefined): Promise<void> {
-    if (source !== undefined) this.#unsubscribe = await source.subscribe(this);
   }
 
   /**
@@ -194,7 +257,7 @@ export class Verifier implements RevocationSink {
       const now = this.#now();
       if (remote.isDue(now)) remote.tick(now);
       if (!remote.inHand) await remote.refresh('initial');
-      if (this.#closed) throw new VerifierClosedError('the verifier was closed while fetching keys');
+      if (this.#closed) throw new VerifierClosedError(this.name, 'was closed while it fetched keys');
       if (!remote.inHand) throw new KeyFetchError(remote.unavailable());
       let key = this.#keys.lookup(jws.header.kid, jws.header.alg);
       if (key === undefined && jws.header.kid !== undefined && (await remote.refresh('unknown_kid'))) {
@@ -211,7 +274,7 @@ export class Verifier implements RevocationSink {
   // The cache hit path: one short slice, one Map lookup, one string compare,
   // one clock read. Anything doubtful falls through to a full verification.
   #cached(token: string): JwtClaims | undefined {
-    if (this.#closed) throw new VerifierClosedError('the verifier is closed');
+    if (this.#closed) throw new VerifierClosedError(this.name);
     const cache = this.#cache;
     if (cache === undefined || typeof token !== 'string' || token.length > this.#maxLength) return undefined;
     const entry = cache.get(token);
@@ -243,7 +306,9 @@ export class Verifier implements RevocationSink {
     if (remote.isDue(now)) remote.tick(now);
     if (remote.inHand) return;
     if (remote.withdrawal === undefined) {
-      throw new SyncUnavailableError('no JWKS keys fetched yet: use verify() (async) at least once');
+      throw new SyncUnavailableError(
+        `@perf/jwt-cache: verifier "${this.name}" has fetched no JWKS keys yet: use verify() (async) at least once`,
+      );
     }
     void remote.refresh('initial');
     throw new KeyFetchError(remote.unavailable());
@@ -331,10 +396,11 @@ export class Verifier implements RevocationSink {
   #failed(token: string, jws: CompactJws | undefined, error: unknown): unknown {
     if (!(error instanceof JwtVerifyError)) return error;
     const reason = error.reason;
-    this.#stats.failures[reason]++;
+    this.#stats.rejected++;
+    this.#stats.rejectedByReason[reason]++;
     if (reason === 'revoked') this.#stats.revoked++;
-    if (failureChannel.hasSubscribers) {
-      failureChannel.publish({ reason, code: error.code, kid: jws?.header.kid });
+    if (rejectChannel.hasSubscribers) {
+      rejectChannel.publish({ name: this.name, reason, code: error.code, kid: jws?.header.kid });
     }
     const negative = this.#negative;
     if (
@@ -375,19 +441,19 @@ export class Verifier implements RevocationSink {
     if (r.removed) return;
     r.removed = true;
     this.#stats.keysRemoved++;
-    if (keyRemovedChannel.hasSubscribers) keyRemovedChannel.publish({ kid: r.kid, alg: r.alg, why });
+    if (keyRemovedChannel.hasSubscribers) keyRemovedChannel.publish({ name: this.name, kid: r.kid, alg: r.alg, why });
   }
 
-  /** Refuses the token with this `jti` from now on, cached or not. `until` (ms) lets the entry be forgotten after the token's expiry. */
-  revoke(jti: string, until = Number.POSITIVE_INFINITY): void {
-    this.#revocations.revoke(jti, until, this.#now());
-    if (revokeChannel.hasSubscribers) revokeChannel.publish({ kind: 'jti', value: jti });
+  /** Refuses the token with this `jti` from now on, cached or not. `untilMs` (ms since the epoch, e.g. the token's `exp` × 1000) lets the entry be forgotten after the token's expiry. */
+  revoke(jti: string, untilMs = Number.POSITIVE_INFINITY): void {
+    this.#revocations.revoke(jti, untilMs, this.#now());
+    if (revokeChannel.hasSubscribers) revokeChannel.publish({ name: this.name, kind: 'jti', value: jti });
   }
 
   /** Refuses every token of `sub` issued before `issuedBefore` (NumericDate, seconds) and those without `iat`. */
   revokeSubject(sub: string, issuedBefore: number): void {
     this.#revocations.revokeSubject(sub, issuedBefore);
-    if (revokeChannel.hasSubscribers) revokeChannel.publish({ kind: 'subject', value: sub });
+    if (revokeChannel.hasSubscribers) revokeChannel.publish({ name: this.name, kind: 'subject', value: sub });
   }
 
   /** Distrusts the key with this `kid` for good (also when a remote JWKS still lists it); results it verified are dropped at once. */
@@ -395,24 +461,26 @@ export class Verifier implements RevocationSink {
     this.#blocked.add(kid);
     const records = this.#keys.records;
     if (records.some((r) => r.kid === kid)) this.#install(records, 'purged'); // the kid is blocked now: left out
-    if (revokeChannel.hasSubscribers) revokeChannel.publish({ kind: 'kid', value: kid });
+    if (revokeChannel.hasSubscribers) revokeChannel.publish({ name: this.name, kind: 'kid', value: kid });
   }
 
   /** A snapshot of the counters. */
   stats(): VerifierStats {
     const s = this.#stats;
     return {
+      name: this.name,
       hits: s.hits,
       misses: s.misses,
       expired: s.expired,
+      rejected: s.rejected,
       revoked: s.revoked,
       negativeHits: s.negativeHits,
       keyFetches: s.keyFetches,
       keyFetchFailures: s.keyFetchFailures,
       keysRemoved: s.keysRemoved,
-      cacheSize: this.#cache?.size ?? 0,
-      negativeCacheSize: this.#negative?.size ?? 0,
-      failures: { ...s.failures },
+      size: this.#cache?.size ?? 0,
+      negativeSize: this.#negative?.size ?? 0,
+      rejectedByReason: { ...s.rejectedByReason },
     };
   }
 
@@ -434,47 +502,29 @@ export class Verifier implements RevocationSink {
 }
 
 /**
- * Creates a verifier. Imports the keys (through jose) and checks every option;
- * an invalid option or key rejects with `InvalidOptionsError`.
+ * Creates a verifier: checks every option, then imports the keys (through
+ * jose) and subscribes to the revocation source. An invalid option or key
+ * rejects with `InvalidOptionError`.
  */
 export async function createVerifier(options: VerifierOptions): Promise<Verifier> {
-  if (typeof options !== 'object' || options === null) throw new InvalidOptionsError('options are required');
-  const { algorithms } = options;
-  if (!Array.isArray(algorithms) || algorithms.length === 0) {
-    throw new InvalidOptionsError('algorithms is required: list the algorithms your issuer signs with, e.g. ["ES256"]');
-  }
-  for (const alg of algorithms) {
-    if (!ALGORITHMS.includes(alg)) {
-      throw new InvalidOptionsError(
-        `algorithm ${JSON.stringify(alg)} is not supported (supported: ${ALGORITHMS.join(', ')})`,
-      );
-    }
-  }
-  if ((options.keys === undefined) === (options.jwks === undefined)) {
-    throw new InvalidOptionsError('give exactly one of keys and jwks');
-  }
+  const resolved = resolveVerifierOptions(options);
+  const { source, algorithms, name } = resolved;
   let keys = new KeySet([]);
-  let remote: RemoteJwksOptions | undefined;
-  if (options.keys !== undefined) {
-    if (!Array.isArray(options.keys) || options.keys.length === 0)
-      throw new InvalidOptionsError('keys must be a non-empty array');
-    keys = new KeySet(await importStaticKeys(options.keys, algorithms));
-  } else if (options.jwks !== undefined && 'url' in options.jwks) {
-    remote = options.jwks;
-  } else {
-    const { records, ignored } = await importJwks(options.jwks as JSONWebKeySet, algorithms, {
-      allowSecret: true,
-      blocked: new Set(),
-    });
+  if (source.kind === 'static') {
+    keys = new KeySet(await importStaticKeys(source.keys));
+  } else if (source.kind === 'jwks') {
+    const { records, ignored } = await importJwks(source.jwks, algorithms, { allowSecret: true, blocked: new Set() });
     if (records.length === 0) {
-      throw new InvalidOptionsError(
-        `the JWKS has no key usable with ${algorithms.join(', ')} (${ignored.map((k) => `${k.kid ?? '?'}: ${k.why}`).join('; ')})`,
+      throw new InvalidOptionError(
+        'jwks',
+        `a JWKS with a key usable with ${algorithms.join(', ')} (${ignored.map((k) => `${k.kid ?? '?'}: ${k.why}`).join('; ')})`,
+        new Redacted(`a JWKS of ${source.jwks.keys.length} keys, none usable`),
       );
     }
-    if (keyIgnoredChannel.hasSubscribers) for (const k of ignored) keyIgnoredChannel.publish(k);
+    if (keyIgnoredChannel.hasSubscribers) {
+      for (const k of ignored) keyIgnoredChannel.publish({ name, kid: k.kid, why: k.why });
+    }
     keys = new KeySet(records);
   }
-  const verifier = new Verifier(options, keys, remote);
-  await verifier[SUBSCRIBE](options.revocation);
-  return verifier;
+  return construct(resolved, keys);
 }

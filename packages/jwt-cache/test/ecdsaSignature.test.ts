@@ -2,7 +2,7 @@
 // KeyObject to node:crypto, checked against node:crypto's own conversion
 // (`dsaEncoding: 'ieee-p1363'`) on real signatures of every curve.
 import { generateKeyPairSync, sign, verify } from 'node:crypto';
-import { seededRandom } from '@perf/bench';
+import { seededRandom } from '@perf/testing';
 import { describe, expect, it } from 'vitest';
 import { p1363ToDer, writeP1363 } from '../src/ecdsaSignature.js';
 

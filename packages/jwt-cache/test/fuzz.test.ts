@@ -2,10 +2,10 @@
 // HMAC signatures. Every input must end in claims or a JwtVerifyError; never a
 // crash, a TypeError, or an acceptance of something that was not signed.
 import { createHmac } from 'node:crypto';
-import { seededRandom } from '@perf/bench';
+import { manualClock, seededRandom } from '@perf/testing';
 import { describe, expect, it } from 'vitest';
 import { createVerifier, JwtVerifyError } from '../src/index.js';
-import { ecVerifier, joseSign, manualClock } from './helpers.js';
+import { ecVerifier, joseSign } from './helpers.js';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.=+/ \u00e9\u0000{}"';
 const clock = manualClock();

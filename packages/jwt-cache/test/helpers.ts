@@ -1,23 +1,19 @@
-// Shared by the tests: keys, a manual clock, and jose as an independent signer.
+// Shared by the tests: keys, and jose as an independent signer. (Time comes from
+// @perf/testing's manualClock.)
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { channel } from 'node:diagnostics_channel';
 import { type JWTPayload, SignJWT } from 'jose';
-import { createVerifier, type Verifier, type VerifierOptions } from '../src/index.js';
+import {
+  type channelNames,
+  createVerifier,
+  type JwtCacheChannelMessages,
+  type Verifier,
+  type VerifierOptions,
+} from '../src/index.js';
 
 export const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 export const ec2 = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 export const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
-
-/** A clock the test moves by hand (ms since epoch), starting at a fixed instant. */
-export function manualClock(start = Date.UTC(2030, 0, 1)) {
-  let t = start;
-  return {
-    now: () => t,
-    seconds: () => Math.floor(t / 1000),
-    advance(ms: number) {
-      t += ms;
-    },
-  };
-}
 
 /** Signs `claims` with jose, so our verifier is tested against someone else's signer. */
 export function joseSign(
@@ -52,3 +48,19 @@ export function errorCode(f: () => unknown): string {
     return (e as { code: string }).code;
   }
 }
+
+/** Collects the messages published on one of this package's channels until `stop()`. */
+export function listen<C extends (typeof channelNames)[keyof typeof channelNames]>(
+  name: C,
+): { readonly messages: MessageOf<C>[]; stop(): void } {
+  const messages: MessageOf<C>[] = [];
+  const ch = channel(name);
+  const on = (message: unknown) => messages.push(message as MessageOf<C>);
+  ch.subscribe(on);
+  return { messages, stop: () => ch.unsubscribe(on) };
+}
+
+/** The message type of the channel named `C`. */
+type MessageOf<C> = {
+  [E in keyof typeof channelNames]: (typeof channelNames)[E] extends C ? JwtCacheChannelMessages[E] : never;
+}[keyof typeof channelNames];

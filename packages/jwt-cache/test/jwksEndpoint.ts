@@ -4,6 +4,7 @@ import { channel } from 'node:diagnostics_channel';
 import { once } from 'node:events';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { channelNames, type JwksFetchMessage } from '../src/index.js';
 
 export type JwksAnswer =
   | {
@@ -66,22 +67,13 @@ export async function jwksEndpoint(): Promise<JwksEndpoint> {
 }
 
 /** Resolves with the message of the next remote JWKS fetch to finish. */
-export function nextJwksFetch(): Promise<{ ok: boolean; status?: number; keys?: number; error?: string }> {
+export function nextJwksFetch(): Promise<JwksFetchMessage> {
   return new Promise((resolve) => {
-    const ch = channel('perf:jwt-cache:jwks-fetch');
+    const ch = channel(channelNames.jwksFetch);
     const on = (message: unknown) => {
       ch.unsubscribe(on);
-      resolve(message as { ok: boolean });
+      resolve(message as JwksFetchMessage);
     };
     ch.subscribe(on);
   });
-}
-
-/** Collects the messages published on a diagnostics channel until `stop()`. */
-export function listen<T>(name: string): { readonly messages: T[]; stop(): void } {
-  const messages: T[] = [];
-  const ch = channel(name);
-  const on = (message: unknown) => messages.push(message as T);
-  ch.subscribe(on);
-  return { messages, stop: () => ch.unsubscribe(on) };
 }

@@ -1,10 +1,10 @@
 // Revocations pushed over real Redis pub/sub, as an auth server would.
 import { randomBytes } from 'node:crypto';
-import { redis } from '@perf/testing';
+import { manualClock, redis } from '@perf/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeRevocation, pubSubRevocationSource, type Verifier } from '../src/index.js';
-import { ecVerifier, joseSign, manualClock } from './helpers.js';
+import { ecVerifier, joseSign } from './helpers.js';
 
 const service = await redis();
 
@@ -64,11 +64,20 @@ describe.skipIf(service.skip)('pubSubRevocationSource over Redis', () => {
     const b = await joseSign({ jti: 'b', sub: 'bob', iat: now - 5, exp: now + 600 });
     expect(code(a)).toBe('ACCEPTED');
     expect(code(b)).toBe('ACCEPTED');
-    await publish(encodeRevocation({ jti: 'a', until: (now + 600) * 1000 }));
+    await publish(encodeRevocation({ jti: 'a', untilMs: (now + 600) * 1000 }));
     expect(code(a)).toBe('PERF_JWT_CACHE_REVOKED');
     expect(code(b)).toBe('ACCEPTED');
     await publish(encodeRevocation({ sub: 'bob', issuedBefore: now }));
     expect(code(b)).toBe('PERF_JWT_CACHE_REVOKED');
+  });
+
+  it('applies a jti published without untilMs, or with the `until` of before 0.1.0 (revoked, never reported invalid)', async () => {
+    const now = clock.seconds();
+    const c = await joseSign({ jti: 'c', exp: now + 600 });
+    expect(code(c)).toBe('ACCEPTED');
+    await publish('{"jti":"c","until":1}');
+    expect(code(c)).toBe('PERF_JWT_CACHE_REVOKED');
+    expect(received.at(-1)).toBe('{"jti":"c","until":1}'); // applied, not reported invalid
   });
 
   it('purges a key id published on the channel, and reports invalid messages', async () => {

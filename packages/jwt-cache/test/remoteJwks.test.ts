@@ -1,13 +1,20 @@
 // Remote JWKS against a real node:http server on loopback; time is a manual clock.
 
-import { channel } from 'node:diagnostics_channel';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { manualClock } from '@perf/testing';
 import { exportJWK, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cacheControlMaxAge, createVerifier, type RemoteJwksOptions, type VerifierOptions } from '../src/index.js';
-import { ec, ec2, joseSign, manualClock } from './helpers.js';
+import {
+  cacheControlMaxAge,
+  channelNames,
+  createVerifier,
+  type RemoteJwksOptions,
+  type VerifierOptions,
+} from '../src/index.js';
+import { ec, ec2, joseSign, listen } from './helpers.js';
+import { nextJwksFetch } from './jwksEndpoint.js';
 
 interface Reply {
   status: number;
@@ -78,18 +85,6 @@ afterAll(() => {
   server.closeAllConnections();
 });
 
-/** Resolves after the verifier's next JWKS fetch has finished (successfully or not). */
-function nextFetch(): Promise<{ ok: boolean }> {
-  return new Promise((resolve) => {
-    const ch = channel('perf:jwt-cache:jwks-fetch');
-    const on = (m: unknown) => {
-      ch.unsubscribe(on);
-      resolve(m as { ok: boolean });
-    };
-    ch.subscribe(on);
-  });
-}
-
 function setup(jwks: Partial<RemoteJwksOptions> = {}, extra: Partial<VerifierOptions> = {}) {
   requests.length = 0;
   reply = { status: 200, keys: [k1], cacheControl: 'public, max-age=100' };
@@ -119,7 +114,7 @@ describe('remote JWKS', () => {
     v.verifySync(token);
     expect(requests).toHaveLength(1);
     clock.advance(1000);
-    const fetched = nextFetch();
+    const fetched = nextJwksFetch();
     await v.verify(token); // served with the keys in hand while the refresh runs
     expect(await fetched).toMatchObject({ ok: true });
     expect(requests).toEqual(['/.well-known/jwks.json', '/.well-known/jwks.json']);
@@ -128,12 +123,12 @@ describe('remote JWKS', () => {
   });
 
   it('refetches once for many concurrent unknown kids (single-flight), after the cooldown', async () => {
-    const { clock, verifier } = setup({ cooldown: 30 });
+    const { clock, verifier } = setup({ cooldownSeconds: 30 });
     const v = await verifier;
     await v.verify(await joseSign({ exp: clock.seconds() + 3600 }));
     reply = { status: 200, keys: [k1, k2] };
     const t2 = await joseSign({ exp: clock.seconds() + 3600 }, ec2.privateKey, { alg: 'ES256', kid: 'k2' });
-    // Within the cooldown: refused without a fetch.
+    // Within the cooldownSeconds: refused without a fetch.
     expect(await code(v.verify(t2))).toBe('PERF_JWT_CACHE_UNKNOWN_KID');
     expect(requests).toHaveLength(1);
     clock.advance(30_000);
@@ -151,7 +146,7 @@ describe('remote JWKS', () => {
   });
 
   it('never fetches more than maxFetchesPerMinute, whatever asks', async () => {
-    const { clock, verifier } = setup({ cooldown: 0, maxFetchesPerMinute: 3 });
+    const { clock, verifier } = setup({ cooldownSeconds: 0, maxFetchesPerMinute: 3 });
     const v = await verifier;
     await v.verify(await joseSign({ exp: clock.seconds() + 3600 }));
     for (let i = 0; i < 10; i++) {
@@ -173,7 +168,7 @@ describe('remote JWKS', () => {
     await v.verify(token);
     reply = { status: 503, keys: [] };
     clock.advance(200_000);
-    const fetched = nextFetch();
+    const fetched = nextJwksFetch();
     await v.verify(token);
     expect(await fetched).toMatchObject({ ok: false });
     expect(await code(v.verify(token))).toBe('ACCEPTED');
@@ -183,7 +178,7 @@ describe('remote JWKS', () => {
   });
 
   it('fails with KEY_FETCH when no keys were ever fetched, and never negative-caches it', async () => {
-    const { clock, verifier } = setup({ cooldown: 0 }, { negativeCache: {} });
+    const { clock, verifier } = setup({ cooldownSeconds: 0 }, { negativeCache: {} });
     reply = { status: 500, keys: [] };
     const v = await verifier;
     const token = await joseSign({ exp: clock.seconds() + 3600 });
@@ -192,12 +187,12 @@ describe('remote JWKS', () => {
     reply = { status: 200, keys: [k1] };
     expect(await code(v.verify(token))).toBe('ACCEPTED');
     expect(v.stats()).toMatchObject({ negativeHits: 0, keyFetchFailures: 2 });
-    expect(v.stats().failures.key_fetch).toBe(2);
+    expect(v.stats().rejectedByReason.key_fetch).toBe(2);
     await v.close();
   });
 
   it('waits for the cooldown before retrying a failed first fetch (no retry per request while the endpoint is down)', async () => {
-    const { clock, verifier } = setup({ cooldown: 30, maxFetchesPerMinute: 6 });
+    const { clock, verifier } = setup({ cooldownSeconds: 30, maxFetchesPerMinute: 6 });
     reply = { status: 503, keys: [] };
     const v = await verifier;
     const token = await joseSign({ exp: clock.seconds() + 3600 });
@@ -221,7 +216,7 @@ describe('remote JWKS', () => {
     expect(v.stats().hits).toBe(1);
     reply = { status: 200, keys: [k2], cacheControl: 'max-age=100' };
     clock.advance(100_000);
-    const fetched = nextFetch();
+    const fetched = nextJwksFetch();
     await v.verify(token); // still served by the stale key set while refreshing
     await fetched;
     expect(await code(v.verify(token))).toBe('PERF_JWT_CACHE_UNKNOWN_KID');
@@ -245,7 +240,7 @@ describe('remote JWKS', () => {
       cacheControl: 'max-age=100',
     };
     clock.advance(100_000);
-    const fetched = nextFetch();
+    const fetched = nextJwksFetch();
     await v.verify(old); // served by the stale key set while refreshing
     expect(await fetched).toMatchObject({ ok: true });
     expect(await code(v.verify(old))).toBe('PERF_JWT_CACHE_UNKNOWN_KID');
@@ -255,7 +250,7 @@ describe('remote JWKS', () => {
   });
 
   it('keeps a purged kid out even when the JWKS still lists it', async () => {
-    const { clock, verifier } = setup({ cooldown: 0 });
+    const { clock, verifier } = setup({ cooldownSeconds: 0 });
     const v = await verifier;
     const token = await joseSign({ exp: clock.seconds() + 3600 });
     await v.verify(token);
@@ -266,7 +261,7 @@ describe('remote JWKS', () => {
   });
 
   it('never puts a kid into the request (path or URL tricks)', async () => {
-    const { clock, verifier } = setup({ cooldown: 0 });
+    const { clock, verifier } = setup({ cooldownSeconds: 0 });
     const v = await verifier;
     for (const kid of ['../../admin', 'http://attacker.example/x', '?kid=1', '%2e%2e']) {
       const t = await joseSign({ exp: clock.seconds() + 3600 }, ec2.privateKey, { alg: 'ES256', kid });
@@ -326,10 +321,51 @@ describe('remote JWKS', () => {
     expect(await code(pending)).toBe('PERF_JWT_CACHE_CLOSED');
   });
 
-  it('rejects a non-http URL as an invalid option', async () => {
-    await expect(createVerifier({ jwks: { url: 'file:///etc/passwd' }, algorithms: ['ES256'] })).rejects.toMatchObject({
-      code: 'PERF_JWT_CACHE_INVALID_OPTIONS',
+  it.each<[string, Partial<RemoteJwksOptions>, string]>([
+    ['a non-http URL', { url: 'file:///etc/passwd' }, 'jwks.url'],
+    ['a string that is no URL', { url: 'not a url' }, 'jwks.url'],
+    ['a negative defaultMaxAgeSeconds', { defaultMaxAgeSeconds: -1 }, 'jwks.defaultMaxAgeSeconds'],
+    ['an infinite minMaxAgeSeconds', { minMaxAgeSeconds: Number.POSITIVE_INFINITY }, 'jwks.minMaxAgeSeconds'],
+    [
+      'a maxMaxAgeSeconds below minMaxAgeSeconds',
+      { minMaxAgeSeconds: 60, maxMaxAgeSeconds: 30 },
+      'jwks.maxMaxAgeSeconds',
+    ],
+    ['a NaN cooldownSeconds', { cooldownSeconds: Number.NaN }, 'jwks.cooldownSeconds'],
+    ['a zero maxFetchesPerMinute', { maxFetchesPerMinute: 0 }, 'jwks.maxFetchesPerMinute'],
+    ['a zero timeoutMs', { timeoutMs: 0 }, 'jwks.timeoutMs'],
+    ['a fractional timeoutMs (AbortSignal.timeout would throw at every fetch)', { timeoutMs: 1.5 }, 'jwks.timeoutMs'],
+    ['headers with a value that is not a string', { headers: { 'x-api-key': 1 } as never }, 'jwks.headers'],
+  ])('rejects %s as an invalid option, before any fetch', async (_name, jwks, option) => {
+    requests.length = 0;
+    await expect(createVerifier({ jwks: { url, ...jwks }, algorithms: ['ES256'] })).rejects.toMatchObject({
+      code: 'PERF_JWT_CACHE_INVALID_OPTION',
+      option,
     });
+    expect(requests).toEqual([]);
+  });
+
+  it("publishes each fetch and each key it ignores with the verifier's name, and sends the configured headers", async () => {
+    requests.length = 0;
+    reply = { status: 200, keys: [k1, { ...k2, use: 'enc' }], cacheControl: 'max-age=100' };
+    const clock = manualClock();
+    const v = await createVerifier({
+      name: 'orders-api',
+      jwks: { url, headers: { 'x-api-key': 'k' } },
+      algorithms: ['ES256'],
+      now: clock.now,
+    });
+    const fetches = listen(channelNames.jwksFetch);
+    const ignored = listen(channelNames.keyIgnored);
+    const seen = once(server, 'request');
+    await v.verify(await joseSign({ exp: clock.seconds() + 3600 }));
+    fetches.stop();
+    ignored.stop();
+    expect(((await seen)[0] as IncomingMessage).headers['x-api-key']).toBe('k');
+    expect(fetches.messages).toEqual([{ name: 'orders-api', url, ok: true, status: 200, keys: 1 }]);
+    expect(ignored.messages).toEqual([{ name: 'orders-api', kid: 'k2', why: '"use" is enc' }]);
+    expect(v.stats()).toMatchObject({ name: 'orders-api', keyFetches: 1 });
+    await v.close();
   });
 });
 

@@ -1,7 +1,9 @@
 import { EventEmitter } from 'node:events';
+import { manualClock } from '@perf/testing';
+import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import type { RevocationSink, RevocationSource } from '../src/index.js';
-import { ecVerifier, errorCode, joseSign, manualClock } from './helpers.js';
+import { pubSubRevocationSource, type RevocationSink, type RevocationSource } from '../src/index.js';
+import { ecVerifier, errorCode, joseSign } from './helpers.js';
 
 const clock = manualClock();
 const make = (revocation?: RevocationSource) => ecVerifier(clock, revocation ? { revocation } : {});
@@ -16,7 +18,7 @@ describe('revocation', () => {
     expect(errorCode(() => v.verifySync(a))).toBe('PERF_JWT_CACHE_REVOKED');
     expect(errorCode(() => v.verifySync(b))).toBe('ACCEPTED');
     expect(v.stats()).toMatchObject({ revoked: 1 });
-    expect(v.stats().failures.revoked).toBe(1);
+    expect(v.stats().rejectedByReason.revoked).toBe(1);
   });
 
   it('remembers a revoke(jti, until) through clockTolerance after until, even when 1000+ revocations sweep the list', async () => {
@@ -79,5 +81,28 @@ describe('revocation', () => {
     await v.close();
     expect(subscribed).toBe(0);
     expect(bus.listenerCount('jti')).toBe(0);
+  });
+});
+
+describe('pubSubRevocationSource options', () => {
+  const subscriber = new Redis({ lazyConnect: true });
+  it.each<[string, object, string]>([
+    ['no subscriber', { channel: 'c' }, 'subscriber'],
+    ['a subscriber without on/off', { subscriber: { subscribe: async () => {} }, channel: 'c' }, 'subscriber'],
+    ['an empty channel', { subscriber, channel: '' }, 'channel'],
+    [
+      'an onInvalidMessage that is not a function',
+      { subscriber, channel: 'c', onInvalidMessage: 'log' },
+      'onInvalidMessage',
+    ],
+  ])('rejects %s with InvalidOptionError when it is made', (_name, options, option) => {
+    expect(() => pubSubRevocationSource(options as never)).toThrow(
+      expect.objectContaining({ code: 'PERF_JWT_CACHE_INVALID_OPTION', option }),
+    );
+  });
+
+  it('takes an ioredis client as the subscriber', () => {
+    expect(pubSubRevocationSource({ subscriber, channel: 'c' }).subscribe).toBeTypeOf('function');
+    subscriber.disconnect();
   });
 });

@@ -1,9 +1,18 @@
 // The attacks of the issue; none may pass verification, cached or not.
-import { createHmac, generateKeyPairSync } from 'node:crypto';
+import { createHmac, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { inspect } from 'node:util';
+import { manualClock } from '@perf/testing';
 import { exportJWK } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { createVerifier, JwtVerifyError, type Verifier } from '../src/index.js';
-import { b64, ec, joseSign, manualClock, rsa } from './helpers.js';
+import {
+  createSigner,
+  createVerifier,
+  InvalidOptionError,
+  JwtVerifyError,
+  pubSubRevocationSource,
+  type Verifier,
+} from '../src/index.js';
+import { b64, ec, joseSign, rsa } from './helpers.js';
 
 const clock = manualClock();
 const attacker = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -299,5 +308,100 @@ describe('security', () => {
     const v = await verifier();
     expect(codeOf(v, 42 as unknown as string)).toBe('PERF_JWT_CACHE_MALFORMED');
     expect(codeOf(v, undefined as unknown as string)).toBe('PERF_JWT_CACHE_MALFORMED');
+  });
+});
+
+// Errors end up in logs, and a logger writes every field of an error: an
+// option error about a key names the key's kind, never its material.
+describe('security: an error about a key (or another secret) never carries it', () => {
+  const secret = randomBytes(16);
+  const ecJwk = exportJWK(ec.privateKey);
+  const ecPem = ec.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+
+  /** Every way the error may be written out: its text, JSON (a logger's serializer) and util.inspect. */
+  function written(error: unknown): string {
+    const e = error as Error & { received?: unknown };
+    return [
+      String(e),
+      JSON.stringify(e),
+      JSON.stringify(e.received),
+      inspect(e, { depth: Number.POSITIVE_INFINITY }),
+    ].join('\n');
+  }
+
+  async function material(): Promise<string[]> {
+    return [
+      secret.toString('hex'),
+      secret.toString('base64url'),
+      secret.toString('base64'),
+      // A Buffer's JSON and inspect forms, and a Uint8Array's.
+      `"data":[${secret[0]},${secret[1]},${secret[2]},${secret[3]}`,
+      [...secret.subarray(0, 4)].map((b) => b.toString(16).padStart(2, '0')).join(' '),
+      `"0":${secret[0]},"1":${secret[1]},"2":${secret[2]}`,
+      `${secret[0]}, ${secret[1]}, ${secret[2]}, ${secret[3]}`,
+      (await ecJwk).d as string,
+      ecPem.split('\n')[1] as string,
+    ];
+  }
+
+  const oct = () => ({ kty: 'oct', k: secret.toString('base64url') });
+  it.each<[string, () => Promise<unknown>]>([
+    ['a short HMAC secret', () => createVerifier({ keys: [{ key: secret, alg: 'HS256' }], algorithms: ['HS256'] })],
+    ['a short oct JWK', () => createVerifier({ keys: [{ key: oct(), alg: 'HS256' }], algorithms: ['HS256'] })],
+    [
+      'a local JWKS whose only (short) secret is skipped',
+      () => createVerifier({ jwks: { keys: [{ ...oct(), kid: 'h', alg: 'HS256' }] }, algorithms: ['HS256'] }),
+    ],
+    [
+      'a JWKS of secrets given next to keys',
+      () =>
+        createVerifier({
+          keys: [{ key: ec.publicKey, alg: 'ES256' }],
+          jwks: { keys: [oct()] },
+          algorithms: ['ES256'],
+        }),
+    ],
+    ['keys that is one key, not an array', () => createVerifier({ keys: secret as never, algorithms: ['HS256'] })],
+    [
+      'keys that are bytes, not objects',
+      () => createVerifier({ keys: [new Uint8Array(secret)] as never, algorithms: ['HS256'] }),
+    ],
+    [
+      'a JWKS given as a JSON string',
+      () => createVerifier({ jwks: JSON.stringify({ keys: [oct()] }) as never, algorithms: ['HS256'] }),
+    ],
+    ['the key given instead of the options', () => createSigner(ecPem as never)],
+    ['a private EC JWK to sign RS256', async () => createSigner({ key: await ecJwk, alg: 'RS256' })],
+    ['a PEM private key as an HS256 secret', () => createSigner({ key: ecPem, alg: 'HS256' })],
+    ['an EC PEM private key to sign RS256', () => createSigner({ key: ecPem, alg: 'RS256' })],
+    ['a short secret to sign HS256', () => createSigner({ key: secret, alg: 'HS256' })],
+    [
+      'request headers with a secret and a bad value',
+      () =>
+        createVerifier({
+          jwks: {
+            url: 'https://issuer.example/jwks',
+            headers: { authorization: secret.toString('hex'), n: 1 as never },
+          },
+          algorithms: ['ES256'],
+        }),
+    ],
+    [
+      "a Redis client's options (with its password) given as the pub/sub subscriber",
+      async () => pubSubRevocationSource({ subscriber: { password: secret.toString('hex') } as never, channel: 'c' }),
+    ],
+    [
+      'a JWKS URL of another scheme, with a password',
+      () =>
+        createVerifier({ jwks: { url: `ftp://u:${secret.toString('hex')}@issuer.example/` }, algorithms: ['ES256'] }),
+    ],
+  ])('%s: InvalidOptionError, without the secret in its message, fields or cause', async (_name, attempt) => {
+    const error = await attempt().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(InvalidOptionError);
+    const text = written(error);
+    for (const m of await material()) expect(text).not.toContain(m);
   });
 });

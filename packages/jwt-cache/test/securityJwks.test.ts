@@ -2,12 +2,12 @@
 // at once, whatever the endpoint answers, and a purge must hold across any
 // interleaving with a fetch. A real JWKS endpoint on loopback; a manual clock.
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { deferred } from '@perf/testing';
+import { deferred, manualClock } from '@perf/testing';
 import { exportJWK, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createVerifier, JwtVerifyError, type RemoteJwksOptions, type Verifier } from '../src/index.js';
-import { ec, ec2, joseSign, manualClock, rsa } from './helpers.js';
-import { type JwksAnswer, type JwksEndpoint, jwksEndpoint, jwksOk, listen, nextJwksFetch } from './jwksEndpoint.js';
+import { channelNames, createVerifier, JwtVerifyError, type RemoteJwksOptions, type Verifier } from '../src/index.js';
+import { ec, ec2, joseSign, listen, rsa } from './helpers.js';
+import { type JwksAnswer, type JwksEndpoint, jwksEndpoint, jwksOk, nextJwksFetch } from './jwksEndpoint.js';
 
 // A key import that waits for the test, so that a purge can be placed exactly
 // while a fetched JWKS is being imported. The import itself is the real one.
@@ -36,12 +36,6 @@ function holdNextImport() {
   const release = deferred();
   imports.hold = { entered: entered.resolve, release: release.promise };
   return { entered: entered.promise, release: release.resolve };
-}
-
-interface KeyRemoved {
-  kid: string | undefined;
-  alg: string;
-  why: string;
 }
 
 const HOUR = 3_600_000;
@@ -118,9 +112,9 @@ describe('security: a key the issuer withdraws from its JWKS stops vouching at o
   ])(
     'a 200 JWKS with %s: cached and new tokens of the key refused on the next verify, and a day later',
     async (_name, keys, purge) => {
-      const { v, clock, cached, fresh } = await trusting({ cooldown: 30 });
+      const { v, clock, cached, fresh } = await trusting({ cooldownSeconds: 30 });
       if (purge !== undefined) v.purgeKid(purge);
-      const removed = listen<KeyRemoved>('perf:jwt-cache:key-removed');
+      const removed = listen(channelNames.keyRemoved);
       endpoint.answer(jwksOk(keys()));
       const fetched = await refetch(v, clock, cached);
       expect(await outcome(v.verify(cached))).toBe('PERF_JWT_CACHE_UNKNOWN_KID');
@@ -129,7 +123,7 @@ describe('security: a key the issuer withdraws from its JWKS stops vouching at o
       expect(await outcome(v.verify(await fresh()))).toBe('PERF_JWT_CACHE_UNKNOWN_KID');
       expect(await outcomeSync(v, await fresh())).toBe('PERF_JWT_CACHE_UNKNOWN_KID');
       removed.stop();
-      expect(removed.messages).toEqual([{ kid: 'k1', alg: 'ES256', why: 'rotated' }]);
+      expect(removed.messages).toEqual([{ name: 'verifier', kid: 'k1', alg: 'ES256', why: 'rotated' }]);
       expect(v.stats()).toMatchObject({ hits: 2, keysRemoved: 1, keyFetchFailures: 0 }); // the second hit started the refetch
       // A day of refetches later (each unknown kid may refetch after the cooldown), still refused.
       const before = endpoint.requests();
@@ -169,15 +163,15 @@ describe('security: a key the issuer withdraws from its JWKS stops vouching at o
   ])(
     'a 200 with %s is an answer that cannot vouch: the keys are withdrawn at once (KEY_FETCH) until a usable JWKS',
     async (_name, body) => {
-      const { v, clock, cached, fresh } = await trusting({ cooldown: 30 });
-      const removed = listen<KeyRemoved>('perf:jwt-cache:key-removed');
+      const { v, clock, cached, fresh } = await trusting({ cooldownSeconds: 30 });
+      const removed = listen(channelNames.keyRemoved);
       endpoint.answer({ status: 200, body });
       expect(await refetch(v, clock, cached)).toMatchObject({ ok: false, status: 200 });
       expect(await outcome(v.verify(cached))).toBe('PERF_JWT_CACHE_KEY_FETCH');
       expect(await outcomeSync(v, cached)).toBe('PERF_JWT_CACHE_KEY_FETCH');
       expect(await outcome(v.verify(await fresh()))).toBe('PERF_JWT_CACHE_KEY_FETCH');
       removed.stop();
-      expect(removed.messages).toEqual([{ kid: 'k1', alg: 'ES256', why: 'withdrawn' }]);
+      expect(removed.messages).toEqual([{ name: 'verifier', kid: 'k1', alg: 'ES256', why: 'withdrawn' }]);
       expect(v.stats()).toMatchObject({ keysRemoved: 1, keyFetchFailures: 1 });
       // Trusted again once the endpoint serves the key again (after the cooldown).
       endpoint.answer(jwksOk([k1]));
@@ -190,15 +184,15 @@ describe('security: a key the issuer withdraws from its JWKS stops vouching at o
   it.each([401, 403, 404, 410])(
     'HTTP %i from the JWKS URL withdraws the keys at once (KEY_FETCH): not "down"',
     async (status) => {
-      const { v, clock, cached, fresh } = await trusting({ cooldown: 30 });
-      const removed = listen<KeyRemoved>('perf:jwt-cache:key-removed');
+      const { v, clock, cached, fresh } = await trusting({ cooldownSeconds: 30 });
+      const removed = listen(channelNames.keyRemoved);
       endpoint.answer({ status, body: 'no' });
       expect(await refetch(v, clock, cached)).toMatchObject({ ok: false, status });
       expect(await outcome(v.verify(cached))).toBe('PERF_JWT_CACHE_KEY_FETCH');
       expect(await outcomeSync(v, cached)).toBe('PERF_JWT_CACHE_KEY_FETCH');
       expect(await outcome(v.verify(await fresh()))).toBe('PERF_JWT_CACHE_KEY_FETCH');
       removed.stop();
-      expect(removed.messages).toEqual([{ kid: 'k1', alg: 'ES256', why: 'withdrawn' }]);
+      expect(removed.messages).toEqual([{ name: 'verifier', kid: 'k1', alg: 'ES256', why: 'withdrawn' }]);
       expect(v.stats()).toMatchObject({ keysRemoved: 1 });
       // verifySync cannot wait: it refuses and starts the refetch (after the cooldown); the next one verifies.
       endpoint.answer(jwksOk([k1]));
@@ -224,8 +218,12 @@ describe('security: a key the issuer withdraws from its JWKS stops vouching at o
     'with the endpoint down (%s) the keys verify for staleIfErrorSeconds after going stale, then fail closed (KEY_FETCH)',
     async (_name, answer) => {
       // A cooldown longer than the bound: no refetch between the first failure and the bound.
-      const { v, clock, cached, fresh } = await trusting({ staleIfErrorSeconds: 3600, cooldown: 4000, timeoutMs: 100 });
-      const removed = listen<KeyRemoved>('perf:jwt-cache:key-removed');
+      const { v, clock, cached, fresh } = await trusting({
+        staleIfErrorSeconds: 3600,
+        cooldownSeconds: 4000,
+        timeoutMs: 100,
+      });
+      const removed = listen(channelNames.keyRemoved);
       endpoint.answer(answer);
       expect(await refetch(v, clock, cached)).toMatchObject({ ok: false });
       clock.advance(HOUR - 1); // the keys went stale 1 h − 1 ms ago
@@ -239,7 +237,7 @@ describe('security: a key the issuer withdraws from its JWKS stops vouching at o
       expect(await outcome(v.verify(await fresh()))).toBe('PERF_JWT_CACHE_KEY_FETCH');
       expect(await outcomeSync(v, await fresh())).toBe('PERF_JWT_CACHE_KEY_FETCH');
       removed.stop();
-      expect(removed.messages).toEqual([{ kid: 'k1', alg: 'ES256', why: 'expired' }]);
+      expect(removed.messages).toEqual([{ name: 'verifier', kid: 'k1', alg: 'ES256', why: 'expired' }]);
       expect(v.stats()).toMatchObject({ keysRemoved: 1, keyFetches: 2, keyFetchFailures: 1 });
       // Once the endpoint is back, the next allowed fetch trusts the key again.
       endpoint.answer(jwksOk([k1]));
@@ -250,7 +248,7 @@ describe('security: a key the issuer withdraws from its JWKS stops vouching at o
   );
 
   it('keeps stale keys 4 hours by default', async () => {
-    const { v, clock, cached } = await trusting({ cooldown: 20_000 });
+    const { v, clock, cached } = await trusting({ cooldownSeconds: 20_000 });
     endpoint.answer({ status: 503, body: 'unavailable' });
     expect(await refetch(v, clock, cached)).toMatchObject({ ok: false, status: 503 });
     clock.advance(4 * HOUR - 1);
@@ -271,7 +269,7 @@ describe('security: a key the issuer withdraws from its JWKS stops vouching at o
   it('rejects a negative staleIfErrorSeconds as an invalid option', async () => {
     await expect(
       createVerifier({ jwks: { url: endpoint.url, staleIfErrorSeconds: -1 }, algorithms: ['ES256'] }),
-    ).rejects.toMatchObject({ code: 'PERF_JWT_CACHE_INVALID_OPTIONS' });
+    ).rejects.toMatchObject({ code: 'PERF_JWT_CACHE_INVALID_OPTION', option: 'jwks.staleIfErrorSeconds' });
   });
 });
 

@@ -1,7 +1,15 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { useFakeTime } from '@perf/testing';
 import { decodeProtectedHeader, exportJWK, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { type Algorithm, createSigner, createVerifier, InvalidOptionsError } from '../src/index.js';
+import {
+  type Algorithm,
+  createSigner,
+  createVerifier,
+  InvalidArgumentError,
+  InvalidOptionError,
+  Signer,
+} from '../src/index.js';
 import { ec, rsa } from './helpers.js';
 
 const secret = (n: number) => new Uint8Array(n).fill(42);
@@ -23,6 +31,9 @@ const keys: [Algorithm, KeyObject | Uint8Array, KeyObject | Uint8Array][] = [
 ];
 
 describe('createSigner', () => {
+  // jose's jwtVerify and the verifier read the wall clock: fake time, so `exp` is checked against a fixed instant.
+  useFakeTime();
+
   it.each(keys)('%s tokens verify with jose and with createVerifier', async (alg, privateKey, publicKey) => {
     const signer = await createSigner({ key: privateKey, alg, kid: 'sig-1' });
     const claims = { sub: 'alice', exp: Math.floor(Date.now() / 1000) + 60, scope: 'a b', n: [1, 2] };
@@ -53,24 +64,58 @@ describe('createSigner', () => {
   });
 
   it.each([
-    ['a public key', { key: ec.publicKey, alg: 'ES256' }],
-    ['a key of another curve', { key: generateKeyPairSync('ec', { namedCurve: 'P-384' }).privateKey, alg: 'ES256' }],
-    ['an RSA key for HS256', { key: rsa.privateKey, alg: 'HS256' }],
-    ['a 1024-bit RSA key', { key: generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey, alg: 'RS256' }],
-    ['alg none', { key: secret(32), alg: 'none' }],
-    ['an empty kid', { key: ec.privateKey, alg: 'ES256', kid: '' }],
-  ])('rejects %s with InvalidOptionsError', async (_name, options) => {
-    await expect(createSigner(options as never)).rejects.toBeInstanceOf(InvalidOptionsError);
+    ['a public key', { key: ec.publicKey, alg: 'ES256' }, 'key'],
+    [
+      'a key of another curve',
+      { key: generateKeyPairSync('ec', { namedCurve: 'P-384' }).privateKey, alg: 'ES256' },
+      'key',
+    ],
+    ['an RSA key for HS256', { key: rsa.privateKey, alg: 'HS256' }, 'key'],
+    [
+      'a 1024-bit RSA key',
+      { key: generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey, alg: 'RS256' },
+      'key',
+    ],
+    [
+      'a PEM string that is no key',
+      { key: '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----', alg: 'ES256' },
+      'key',
+    ],
+    ['no key', { alg: 'ES256' }, 'key'],
+    ['alg none', { key: secret(32), alg: 'none' }, 'alg'],
+    ['an empty kid', { key: ec.privateKey, alg: 'ES256', kid: '' }, 'kid'],
+    ['a typ that is not a string', { key: ec.privateKey, alg: 'ES256', typ: 1 }, 'typ'],
+    ['an empty name', { key: ec.privateKey, alg: 'ES256', name: '' }, 'name'],
+    ['no options', undefined, 'options'],
+  ])('rejects %s with InvalidOptionError naming the option', async (_name, options, option) => {
+    const error = await createSigner(options as never).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidOptionError);
+    expect(error).toMatchObject({ code: 'PERF_JWT_CACHE_INVALID_OPTION', option });
   });
 
-  it('refuses to sign something that is not a claims object', async () => {
+  it('refuses to sign something that is not a claims object, with InvalidArgumentError', async () => {
     const signer = await createSigner({ key: ec.privateKey, alg: 'ES256' });
-    expect(() => signer.sign([] as never)).toThrow(InvalidOptionsError);
-    expect(() => signer.sign({ toJSON: () => undefined })).toThrow(InvalidOptionsError);
+    expect(() => signer.sign([] as never)).toThrow(InvalidArgumentError);
+    expect(() => signer.sign({ toJSON: () => undefined })).toThrow(InvalidArgumentError);
     // Objects that serialize to something other than a JSON object (a string, a number, an array).
-    expect(() => signer.sign(new Date(0) as never)).toThrow(InvalidOptionsError);
-    expect(() => signer.sign({ toJSON: () => 5 })).toThrow(InvalidOptionsError);
-    expect(() => signer.sign({ toJSON: () => ['a'] })).toThrow(InvalidOptionsError);
+    expect(() => signer.sign(new Date(0) as never)).toThrow(InvalidArgumentError);
+    expect(() => signer.sign({ toJSON: () => 5 })).toThrow(InvalidArgumentError);
+    expect(() => signer.sign({ toJSON: () => ['a'] })).toThrow(InvalidArgumentError);
+    expect(() => signer.sign(null as never)).toThrow(
+      expect.objectContaining({
+        code: 'PERF_JWT_CACHE_INVALID_ARGUMENT',
+        argument: 'claims',
+        message: '@perf/jwt-cache: argument claims must be a JWT claims set (a plain object), received null',
+      }),
+    );
+  });
+
+  it('is made by createSigner only: new Signer() throws, and a signer is instanceof Signer with its name', async () => {
+    expect(() => new (Signer as unknown as new () => Signer)()).toThrow(/await createSigner\(options\)/);
+    const signer = await createSigner({ key: ec.privateKey, alg: 'ES256', kid: 'k1', name: 'issuer' });
+    expect(signer).toBeInstanceOf(Signer);
+    expect(signer).toMatchObject({ name: 'issuer', alg: 'ES256', kid: 'k1' });
+    expect((await createSigner({ key: ec.privateKey, alg: 'ES256' })).name).toBe('signer');
   });
 
   it('encodes non-ASCII claims as UTF-8 and claims sets of any size, and the same claims the same way', async () => {

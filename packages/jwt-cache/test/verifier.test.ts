@@ -1,8 +1,16 @@
 import { channel } from 'node:diagnostics_channel';
+import { manualClock } from '@perf/testing';
 import { exportJWK } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { createVerifier, InvalidOptionsError, type JwtClaims } from '../src/index.js';
-import { ec, ec2, joseSign, manualClock, rsa } from './helpers.js';
+import {
+  channelNames,
+  createVerifier,
+  InvalidOptionError,
+  type JwtClaims,
+  Verifier,
+  VerifierClosedError,
+} from '../src/index.js';
+import { ec, ec2, joseSign, listen, rsa } from './helpers.js';
 
 const clock = manualClock();
 const base = {
@@ -23,25 +31,62 @@ describe('createVerifier', () => {
   });
 
   it.each([
-    ['no algorithms', { ...base, algorithms: [] }],
-    ['alg none', { ...base, algorithms: ['none'] }],
-    ['an unknown algorithm', { ...base, algorithms: ['XS256'] }],
-    ['both keys and jwks', { ...base, jwks: { keys: [] } }],
-    ['neither keys nor jwks', { algorithms: ['ES256'] }],
-    ['a key pinned outside algorithms', { ...base, keys: [{ key: ec.publicKey, alg: 'ES384' }] }],
-    ['an RSA key for ES256', { ...base, keys: [{ key: rsa.publicKey, alg: 'ES256' }] }],
-    ['an EC key for HS256', { ...base, algorithms: ['HS256'], keys: [{ key: ec.publicKey, alg: 'HS256' }] }],
-    ['a short HMAC secret', { ...base, algorithms: ['HS256'], keys: [{ key: new Uint8Array(16), alg: 'HS256' }] }],
-    ['a duplicate kid', { ...base, keys: [base.keys[0], base.keys[0]] }],
-    ['a negative clockTolerance', { ...base, clockTolerance: -1 }],
-    ['an empty audience list', { ...base, audience: [] }],
-    ['a negative cache ttl over 60 s', { ...base, negativeCache: { ttl: 600 } }],
-    ['a zero maxTokenLength', { ...base, maxTokenLength: 0 }],
-  ])('rejects %s with InvalidOptionsError', async (_name, options) => {
+    ['no algorithms', { ...base, algorithms: [] }, 'algorithms'],
+    ['alg none', { ...base, algorithms: ['none'] }, 'algorithms[0]'],
+    ['an unknown algorithm', { ...base, algorithms: ['ES256', 'XS256'] }, 'algorithms[1]'],
+    ['both keys and jwks', { ...base, jwks: { keys: [] } }, 'jwks'],
+    ['neither keys nor jwks', { algorithms: ['ES256'] }, 'keys'],
+    ['an empty keys array', { ...base, keys: [] }, 'keys'],
+    ['a JWKS without a keys array', { algorithms: ['ES256'], jwks: { kid: 'k1' } }, 'jwks'],
+    ['a key pinned outside algorithms', { ...base, keys: [{ key: ec.publicKey, alg: 'ES384' }] }, 'keys[0].alg'],
+    ['an RSA key for ES256', { ...base, keys: [{ key: rsa.publicKey, alg: 'ES256' }] }, 'keys[0].key'],
+    [
+      'an EC key for HS256',
+      { ...base, algorithms: ['HS256'], keys: [{ key: ec.publicKey, alg: 'HS256' }] },
+      'keys[0].key',
+    ],
+    [
+      'a short HMAC secret',
+      { ...base, algorithms: ['HS256'], keys: [{ key: new Uint8Array(16), alg: 'HS256' }] },
+      'keys[0].key',
+    ],
+    ['a duplicate kid', { ...base, keys: [base.keys[0], base.keys[0]] }, 'keys[1].kid'],
+    ['a non-string kid', { ...base, keys: [{ ...base.keys[0], kid: 7 }] }, 'keys[0].kid'],
+    ['a negative clockTolerance', { ...base, clockTolerance: -1 }, 'clockTolerance'],
+    ['a NaN maxTokenAge', { ...base, maxTokenAge: Number.NaN }, 'maxTokenAge'],
+    ['an empty audience list', { ...base, audience: [] }, 'audience'],
+    ['an issuer that is not a string', { ...base, issuer: 42 }, 'issuer'],
+    ['requiredClaims that is a string', { ...base, requiredClaims: 'exp' }, 'requiredClaims'],
+    ['a cache that is not an object', { ...base, cache: true }, 'cache'],
+    ['a zero cache.maxEntries', { ...base, cache: { maxEntries: 0 } }, 'cache.maxEntries'],
+    ['a negative cache ttl over 60 s', { ...base, negativeCache: { ttlSeconds: 600 } }, 'negativeCache.ttlSeconds'],
+    ['a zero maxTokenLength', { ...base, maxTokenLength: 0 }, 'maxTokenLength'],
+    ['an empty name', { ...base, name: '' }, 'name'],
+    ['a now that is not a function', { ...base, now: 5 }, 'now'],
+    ['a revocation source without subscribe', { ...base, revocation: {} }, 'revocation'],
+  ])('rejects %s with InvalidOptionError naming the option', async (_name, options, option) => {
     const error = await createVerifier(options as never).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(InvalidOptionsError);
-    expect((error as InvalidOptionsError).code).toBe('PERF_JWT_CACHE_INVALID_OPTIONS');
+    expect(error).toBeInstanceOf(InvalidOptionError);
+    expect(error).toMatchObject({ code: 'PERF_JWT_CACHE_INVALID_OPTION', option });
+    expect((error as InvalidOptionError).message.startsWith(`@perf/jwt-cache: option ${option} must be `)).toBe(true);
   });
+
+  it.each([
+    ['cache.ttl', { cache: { ttl: 60 } }],
+    ['negativeCache.ttl', { negativeCache: { ttl: 5 } }],
+    ['jwks.defaultMaxAge', { keys: undefined, jwks: { url: 'https://issuer.example/jwks', defaultMaxAge: 60 } }],
+    ['jwks.minMaxAge', { keys: undefined, jwks: { url: 'https://issuer.example/jwks', minMaxAge: 1 } }],
+    ['jwks.maxMaxAge', { keys: undefined, jwks: { url: 'https://issuer.example/jwks', maxMaxAge: 300 } }],
+    ['jwks.cooldown', { keys: undefined, jwks: { url: 'https://issuer.example/jwks', cooldown: 1 } }],
+  ])(
+    'refuses %s, renamed in 0.1.0, instead of ignoring it (and leaving a bound at its default)',
+    async (option, extra) => {
+      const error = await createVerifier({ ...base, ...extra } as never).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InvalidOptionError);
+      expect(error).toMatchObject({ option });
+      expect((error as Error).message).toContain(`given as ${option}Seconds`);
+    },
+  );
 
   it('checks issuer, audience, clockTolerance, maxTokenAge and requiredClaims', async () => {
     const v = await createVerifier({
@@ -123,28 +168,66 @@ describe('createVerifier', () => {
     expect(() => v.verifySync(rsaToken)).toThrow(expect.objectContaining({ code: 'PERF_JWT_CACHE_UNKNOWN_KID' }));
     const encToken = await joseSign({ exp }, ec2.privateKey, { alg: 'ES256', kid: 'enc' });
     expect(() => v.verifySync(encToken)).toThrow(expect.objectContaining({ code: 'PERF_JWT_CACHE_UNKNOWN_KID' }));
-    await expect(createVerifier({ jwks: { keys: [encKey] }, algorithms: ['ES256'] })).rejects.toBeInstanceOf(
-      InvalidOptionsError,
-    );
+    await expect(createVerifier({ jwks: { keys: [encKey] }, algorithms: ['ES256'] })).rejects.toMatchObject({
+      code: 'PERF_JWT_CACHE_INVALID_OPTION',
+      option: 'jwks',
+    });
   });
 
-  it('counts failures by reason in stats() and publishes them on perf:jwt-cache:failure', async () => {
-    const v = await createVerifier(base);
-    const seen: unknown[] = [];
-    const onFailure = (m: unknown) => seen.push(m);
-    channel('perf:jwt-cache:failure').subscribe(onFailure);
+  it('counts refusals by reason in stats() and publishes them on perf:jwt-cache:reject, with its name', async () => {
+    const v = await createVerifier({ ...base, name: 'api' });
+    const rejects = listen(channelNames.reject);
     try {
       expect(() => v.verifySync('not.a.jwt!')).toThrow();
     } finally {
-      channel('perf:jwt-cache:failure').unsubscribe(onFailure);
+      rejects.stop();
     }
-    expect(v.stats().failures.malformed).toBe(1);
-    expect(seen).toEqual([{ reason: 'malformed', code: 'PERF_JWT_CACHE_MALFORMED', kid: undefined }]);
+    expect(v.stats()).toMatchObject({ name: 'api', rejected: 1, rejectedByReason: { malformed: 1, expired: 0 } });
+    expect(rejects.messages).toEqual([
+      { name: 'api', reason: 'malformed', code: 'PERF_JWT_CACHE_MALFORMED', kid: undefined },
+    ]);
   });
 
-  it('publishes revocations and ignored JWKS keys on their channels', async () => {
+  it('stats() is a fresh plain object with the name, the shared words, and every counter at 0 at first', async () => {
+    const v = await createVerifier(base);
+    const stats = v.stats();
+    expect(Object.getPrototypeOf(stats)).toBe(Object.prototype);
+    expect(stats).toEqual({
+      name: 'verifier',
+      hits: 0,
+      misses: 0,
+      expired: 0,
+      rejected: 0,
+      revoked: 0,
+      negativeHits: 0,
+      keyFetches: 0,
+      keyFetchFailures: 0,
+      keysRemoved: 0,
+      size: 0,
+      negativeSize: 0,
+      rejectedByReason: {
+        too_large: 0,
+        malformed: 0,
+        algorithm: 0,
+        unknown_kid: 0,
+        bad_signature: 0,
+        expired: 0,
+        not_yet_valid: 0,
+        too_old: 0,
+        bad_issuer: 0,
+        bad_audience: 0,
+        missing_claim: 0,
+        revoked: 0,
+        key_fetch: 0,
+      },
+    });
+    stats.rejectedByReason.malformed = 99;
+    expect(v.stats().rejectedByReason.malformed).toBe(0);
+  });
+
+  it('publishes revocations, ignored JWKS keys and purged keys on their channels, with its name', async () => {
     const events: [string, unknown][] = [];
-    const listeners = ['perf:jwt-cache:revoke', 'perf:jwt-cache:key-ignored'].map((name) => {
+    const listeners = [channelNames.revoke, channelNames.keyIgnored, channelNames.keyRemoved].map((name) => {
       const on = (m: unknown) => events.push([name, m]);
       channel(name).subscribe(on);
       return () => channel(name).unsubscribe(on);
@@ -152,6 +235,7 @@ describe('createVerifier', () => {
     try {
       const jwk = { ...(await exportJWK(ec.publicKey)), kid: 'k1' };
       const v = await createVerifier({
+        name: 'orders-api',
         jwks: { keys: [jwk, { ...jwk, kid: 'e', use: 'enc' }] },
         algorithms: ['ES256'],
       });
@@ -161,11 +245,13 @@ describe('createVerifier', () => {
     } finally {
       for (const off of listeners) off();
     }
+    const name = 'orders-api';
     expect(events).toEqual([
-      ['perf:jwt-cache:key-ignored', { kid: 'e', why: '"use" is enc' }],
-      ['perf:jwt-cache:revoke', { kind: 'jti', value: 'j1' }],
-      ['perf:jwt-cache:revoke', { kind: 'subject', value: 'alice' }],
-      ['perf:jwt-cache:revoke', { kind: 'kid', value: 'k1' }],
+      ['perf:jwt-cache:key-ignored', { name, kid: 'e', why: '"use" is enc' }],
+      ['perf:jwt-cache:revoke', { name, kind: 'jti', value: 'j1' }],
+      ['perf:jwt-cache:revoke', { name, kind: 'subject', value: 'alice' }],
+      ['perf:jwt-cache:key-removed', { name, kid: 'k1', alg: 'ES256', why: 'purged' }],
+      ['perf:jwt-cache:revoke', { name, kind: 'kid', value: 'k1' }],
     ]);
   });
 
@@ -174,7 +260,16 @@ describe('createVerifier', () => {
     const v = await createVerifier(base);
     v.verifySync(token);
     await v[Symbol.asyncDispose]();
-    expect(() => v.verifySync(token)).toThrow(expect.objectContaining({ code: 'PERF_JWT_CACHE_CLOSED' }));
-    await expect(v.verify(token)).rejects.toMatchObject({ code: 'PERF_JWT_CACHE_CLOSED' });
+    expect(() => v.verifySync(token)).toThrow(VerifierClosedError);
+    expect(() => v.verifySync(token)).toThrow(
+      expect.objectContaining({ code: 'PERF_JWT_CACHE_CLOSED', verifier: 'verifier' }),
+    );
+    await expect(v.verify(token)).rejects.toBeInstanceOf(VerifierClosedError);
+    await v.close(); // a second close is a no-op
+  });
+
+  it('is made by createVerifier only: new Verifier() throws, and a verifier is instanceof Verifier', async () => {
+    expect(() => new (Verifier as unknown as new () => Verifier)()).toThrow(/await createVerifier\(options\)/);
+    expect(await createVerifier(base)).toBeInstanceOf(Verifier);
   });
 });
