@@ -31,7 +31,7 @@ export function joinFleet(redisUrl: string | undefined): Fleet {
     revocations: pubSubRevocationSource({ subscriber, channel: REVOCATION_CHANNEL }),
     clientTier,
     async publishRevocation(jti, untilMs) {
-      await publisher.publish(REVOCATION_CHANNEL, encodeRevocation({ jti, until: untilMs }));
+      await publisher.publish(REVOCATION_CHANNEL, encodeRevocation({ jti, untilMs }));
     },
     async close() {
       publisher.disconnect();

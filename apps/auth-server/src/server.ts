@@ -141,7 +141,7 @@ export async function createAuthServer(config: AuthConfig, options: { logger?: b
     const localJwks = () => `http://127.0.0.1:${(app.server.address() as { port: number }).port}/.well-known/jwks.json`;
     const makeVerifier = async (): Promise<Verifier> => {
       const v = await createVerifier({
-        jwks: { url: localJwks(), cooldown: 1, minMaxAge: 1 },
+        jwks: { url: localJwks(), cooldownSeconds: 1, minMaxAgeSeconds: 1 },
         algorithms: [config.signingAlg],
         issuer: config.issuer,
         requiredClaims: ['exp', 'jti', 'client_id'],
