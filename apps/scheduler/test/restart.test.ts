@@ -19,7 +19,9 @@ afterAll(() => second?.stop());
 it('a restart on the same data folder keeps the runs (with output) and the pauses', async () => {
   const first = await startScheduler(INI);
   const { body } = await first.post('/api/jobs/keep/run');
-  await expect.poll(async () => (await first.runsOf('keep'))[0]?.status, { timeout: 10_000, interval: 25 }).toBe('succeeded');
+  await expect
+    .poll(async () => (await first.runsOf('keep'))[0]?.status, { timeout: 10_000, interval: 25 })
+    .toBe('succeeded');
   await first.post('/api/jobs/sleeper/pause');
   await first.stop({ keepData: true });
 

@@ -59,7 +59,14 @@ export async function executeRun(
     else stop.addEventListener('abort', onStop, { once: true });
     let outcome: AttemptOutcome;
     try {
-      outcome = await runner({ job, runId: meta.id, signal: controller.signal, output });
+      outcome = await runner({
+        job,
+        runId: meta.id,
+        scheduledAt: meta.scheduledAt,
+        fence: meta.fence,
+        signal: controller.signal,
+        output,
+      });
     } catch (error) {
       outcome = { status: 'failed', exitCode: null, error: (error as Error).message ?? String(error) };
     } finally {

@@ -10,14 +10,37 @@ const expected = (job: HttpJob, status: number) => job.expectStatus.some(([lo, h
 const expectedText = (job: HttpJob) =>
   job.expectStatus.map(([lo, hi]) => (lo === hi ? String(lo) : `${lo}-${hi}`)).join(', ');
 
+/**
+ * Headers every request carries, so that the target knows which run and tick
+ * it is for: `idempotency-key` is the job and its tick (or the run for a
+ * run-now), the same on every retry, so a target can drop repeats.
+ */
+export function runHeaders(
+  job: HttpJob,
+  runId: string,
+  scheduledAt: number | null,
+  fence: number | null,
+): Record<string, string> {
+  return {
+    'user-agent': 'perf-scheduler',
+    'x-scheduler-job': job.name,
+    'x-scheduler-run': runId,
+    ...(scheduledAt === null ? {} : { 'x-scheduler-tick': new Date(scheduledAt).toISOString() }),
+    ...(fence === null ? {} : { 'x-scheduler-fence': String(fence) }),
+    'idempotency-key':
+      scheduledAt === null ? `${job.name}:run:${runId}` : `${job.name}:${new Date(scheduledAt).toISOString()}`,
+    ...job.headers,
+  };
+}
+
 export function httpRunner(targets: HttpTargets): Runner<HttpJob> {
-  return async ({ job, signal, output }) => {
+  return async ({ job, runId, scheduledAt, fence, signal, output }) => {
     let status: number;
     try {
       status = await targets.call({
         url: job.url,
         method: job.method,
-        headers: job.headers,
+        headers: runHeaders(job, runId, scheduledAt, fence),
         body: job.body,
         signal,
         onBody: (chunk) => output.write(chunk),

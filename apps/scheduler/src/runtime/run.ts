@@ -34,6 +34,10 @@ export interface RunRecord {
 export interface AttemptContext<J extends JobSpec = JobSpec> {
   readonly job: J;
   readonly runId: string;
+  /** The tick this run is for (null for a run-now). */
+  readonly scheduledAt: number | null;
+  /** The fencing token of the tick's claim (null when there was no claim). */
+  readonly fence: number | null;
   /** Aborted at max-runtime (reason: AttemptTimeout) or at shutdown. */
   readonly signal: AbortSignal;
   /** Where stdout/stderr (or the response body) go. */
