@@ -32,5 +32,5 @@ it('a restart on the same data folder keeps the runs (with output) and the pause
   const jobs = (await second.get('/api/jobs')).body.jobs as Record<string, unknown>[];
   expect(jobs.find((j) => j.name === 'sleeper')).toMatchObject({ paused: true, nextRun: null });
   // The job list shows each job's last run from the history, not only runs of this process.
-  expect((jobs.find((j) => j.name === 'keep')?.lastRun as Record<string, unknown>).id).toBe(body.runId);
+  expect(jobs.find((j) => j.name === 'keep')).toMatchObject({ lastRun: { id: body.runId } });
 });
