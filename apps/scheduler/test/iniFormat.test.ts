@@ -233,6 +233,14 @@ describe('nothing is ignored without a word', () => {
     expect(kept.problems).toEqual([]);
   });
 
+  it('double quotes removed from inside a value are warned about, with how to keep them', () => {
+    const { config, problems } = load('[job-http "a"]\nschedule = @daily\nurl = http://x\nbody = {"a":1}\n');
+    expect((config.jobs[0] as HttpJob).body).toBe('{a:1}');
+    expect(problems.map(formatProblem)).toEqual([
+      'jobs.ini:4: [job-http "a"] body: double quotes are removed by the INI format (as in Ofelia), so the value is "{a:1}"; write \\" for a quote, e.g. "{\\"a\\":1}"',
+    ]);
+  });
+
   it('an @every that Ofelia would round to whole seconds is a warning naming both intervals', () => {
     expect(messages('[job-local "a"]\nschedule = @every 1500ms\ncommand = true\n')).toEqual([
       'jobs.ini:2: [job-local "a"] schedule: @every 1500ms: Ofelia rounds this down to whole seconds (every 1s); this scheduler ticks every 1.5s',

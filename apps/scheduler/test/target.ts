@@ -9,6 +9,8 @@ export interface Hit {
   readonly headers: IncomingHttpHeaders;
   readonly body: string;
   readonly at: number;
+  /** The client's port: the same for requests over one kept-alive connection. */
+  readonly remotePort: number;
 }
 
 export type Answer = { status: number; body?: string; delayMs?: number } | 'drop';
@@ -33,7 +35,14 @@ export async function startTarget(): Promise<Target> {
     let body = '';
     req.on('data', (c) => (body += c));
     req.on('end', () => {
-      const hit: Hit = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body, at: Date.now() };
+      const hit: Hit = {
+        method: req.method ?? '',
+        path: req.url ?? '',
+        headers: req.headers,
+        body,
+        at: Date.now(),
+        remotePort: req.socket.remotePort ?? 0,
+      };
       hits.push(hit);
       const a = target.answer(hit);
       if (a === 'drop') {

@@ -144,10 +144,22 @@ function quotesRemovedInside(raw: string): boolean {
   return count > 0 && !(count === 2 && raw.startsWith('"') && raw.endsWith('"'));
 }
 
-/** A `;` or `#` inside '…' ends the value there (a comment, as in Ofelia): worth a warning. */
+/**
+ * A `;` or `#` inside '…' ends the value there (a comment, as in Ofelia), and
+ * double quotes inside a value are removed: both are worth a warning (the
+ * command's own one, with its arguments, comes from the job's reader).
+ */
 function warnCommentCuts(sections: IniSection[], problems: ProblemList): IniSection[] {
   for (const s of sections) {
     for (const e of s.entries) {
+      if (e.key !== 'command' && e.value !== undefined && quotesRemovedInside(e.raw)) {
+        problems.warning(
+          e.line,
+          s.label,
+          e.key,
+          `double quotes are removed by the INI format (as in Ofelia), so the value is ${JSON.stringify(e.value)}; write \\" for a quote, e.g. "{\\"a\\":1}"`,
+        );
+      }
       if (e.endedByComment && e.value !== undefined && (e.value.split("'").length - 1) % 2 === 1) {
         problems.warning(
           e.line,
