@@ -25,6 +25,8 @@ export interface AppConfig {
   /** Bearer token the POST endpoints (run now, pause, resume) require, when set. */
   readonly adminToken: string | undefined;
   readonly misfireGraceMs: number;
+  /** A finished run is written to the history database at most this long after it ended (batched). */
+  readonly historyFlushMs: number;
   /** How long a shutdown waits for running jobs before stopping them. */
   readonly drainMs: number;
   readonly logLevel: string;
@@ -57,6 +59,7 @@ export function readConfig(env: Readonly<Record<string, string | undefined>> = p
     adminToken: e.optionalString('ADMIN_TOKEN'),
     misfireGraceMs: e.integer('MISFIRE_GRACE_MS', 5_000, { min: 0, max: 3_600_000 }),
     drainMs: e.integer('DRAIN_MS', 10_000, { min: 0, max: 3_600_000 }),
+    historyFlushMs: e.integer('HISTORY_FLUSH_MS', 200, { min: 1, max: 60_000 }),
     logLevel: e.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
   };
   const admin = config.adminToken;

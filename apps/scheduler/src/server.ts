@@ -106,6 +106,7 @@ export async function createSchedulerApp(config: AppConfig, options: AppOptions 
 
     const history = new HistoryStore(db, {
       spoolDir: join(config.dataDir, 'spool'),
+      maxDelayMs: config.historyFlushMs,
       onDeadLetter: (run, error) => {
         metrics?.historyDropped.inc();
         log.error({ err: error, job: run.job, run: run.id }, 'run record not written to the history');
