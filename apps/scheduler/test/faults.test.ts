@@ -2,10 +2,10 @@
 // DRAIN_MS, is recorded, the process exits 0) and kill -9 (every run the API
 // had reported finished is in the history after a restart: the batch writer's
 // spool replays what the database had not yet received).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
+import { freshDataDir } from './dataDir.js';
 import { spawnScheduler } from './process.js';
 
 let dataDir: string;
@@ -24,7 +24,7 @@ const runs = async (base: string, job: string) =>
   ).runs;
 
 it('SIGTERM while a job runs: the run finishes, is recorded, and the process exits 0', async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'scheduler-sigterm-'));
+  dataDir = await freshDataDir('scheduler-sigterm-');
   const ini = `[job-local "slow"]\nschedule = @triggered\ncommand = "sh -c 'sleep 1; echo finished'"\n`;
   const first = await start(ini);
   const { runId } = (await (
@@ -47,7 +47,7 @@ it('SIGTERM while a job runs: the run finishes, is recorded, and the process exi
 }, 120_000);
 
 it('kill -9, then a restart: every run reported finished before the kill is in the history', async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'scheduler-sigkill-'));
+  dataDir = await freshDataDir('scheduler-sigkill-');
   const ini = `[job-local "often"]\nschedule = @every 100ms\ncommand = echo tick\n`;
   // Records wait 60 s for their batch: at the kill, every one of them is only in the spool.
   const first = await start(ini, { HISTORY_FLUSH_MS: '60000' });

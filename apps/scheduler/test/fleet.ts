@@ -1,5 +1,5 @@
 // Two scheduler processes sharing a coordinator, both scheduling one HTTP job
-// every 100 ms against a real target: the target sees each tick exactly once
+// every 50 ms against a real target: the target sees each tick exactly once
 // (by the x-scheduler-tick header every run sends), over a window of 100
 // ticks in which both instances were up, and both instances contended for
 // every tick (one won, the other lost the claim).
@@ -7,10 +7,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
+import { freshDataDir } from './dataDir.js';
 import { metric, type SchedulerProcess, spawnScheduler } from './process.js';
 import { startTarget } from './target.js';
 
-const EVERY_MS = 100;
+const EVERY_MS = 50;
 const TICKS = 100;
 
 export async function proveOneRunPerTick(shared: Record<string, string>): Promise<void> {
@@ -19,7 +20,10 @@ export async function proveOneRunPerTick(shared: Record<string, string>): Promis
   const instances: SchedulerProcess[] = [];
   try {
     const start = async (name: string) => {
-      const dir = mkdtempSync(join(tmpdir(), `scheduler-fleet-${name}-`));
+      // With DATABASE_URL the embedded database is not used: an empty folder will do.
+      const dir = shared.DATABASE_URL
+        ? mkdtempSync(join(tmpdir(), `scheduler-fleet-${name}-`))
+        : await freshDataDir(`scheduler-fleet-${name}-`);
       dirs.push(dir);
       const configFile = join(dir, 'jobs.ini');
       writeFileSync(
@@ -33,7 +37,16 @@ export async function proveOneRunPerTick(shared: Record<string, string>): Promis
     const last = first + (TICKS - 1) * EVERY_MS;
     const tickOf = (h: { headers: Record<string, unknown> }) => Date.parse(String(h.headers['x-scheduler-tick']));
     await expect.poll(() => target.hits.some((h) => tickOf(h) >= last), { timeout: 60_000, interval: 50 }).toBe(true);
-    await new Promise((r) => setTimeout(r, 500)); // a late duplicate would arrive by now
+    // Paused through one instance, the job stops on both (the flag is in the shared lock record).
+    const paused = await fetch(`${instances[0]?.base}/api/jobs/tick/pause`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(paused.status).toBe(200);
+    await new Promise((r) => setTimeout(r, 500)); // runs in flight, and a late duplicate, would arrive by now
+    const settled = target.hits.length;
+    await new Promise((r) => setTimeout(r, 300));
+    expect(target.hits.length).toBe(settled);
 
     const byTick = new Map<number, { run: string; fence: number }[]>();
     for (const h of target.hits) {

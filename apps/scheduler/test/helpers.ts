@@ -1,11 +1,11 @@
 // A scheduler on loopback for one test: a fresh data folder holding the jobs
 // file the test gives, the embedded database (or the servers the env names),
 // port 0, no Docker daemon unless the test points DOCKER_HOST at one.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readConfig } from '../src/config.js';
 import { type AppOptions, createSchedulerApp, type SchedulerApp } from '../src/server.js';
+import { freshDataDir } from './dataDir.js';
 
 export interface Running {
   readonly server: SchedulerApp;
@@ -23,7 +23,7 @@ export async function startScheduler(
   env: Record<string, string> = {},
   options: AppOptions & { dataDir?: string } = {},
 ): Promise<Running> {
-  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'scheduler-'));
+  const dataDir = options.dataDir ?? (await freshDataDir());
   const configFile = join(dataDir, 'jobs.ini');
   writeFileSync(configFile, ini);
   const config = readConfig({
