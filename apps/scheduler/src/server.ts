@@ -27,6 +27,7 @@ import { httpRunner } from './runtime/httpRunner.js';
 import { HttpTargets } from './runtime/httpTargets.js';
 import { localRunner } from './runtime/localRunner.js';
 import { createOutputPool } from './runtime/outputPool.js';
+import type { RunRecord } from './runtime/run.js';
 import { Scheduler } from './scheduler/scheduler.js';
 
 export interface SchedulerApp {
@@ -54,6 +55,8 @@ export interface AppOptions {
   readonly start?: boolean;
   /** Replaces runners (benchmarks). */
   readonly runners?: Partial<Runners>;
+  /** Sees every run start and end (benchmarks). */
+  readonly observe?: { started?(record: RunRecord): void; finished?(record: RunRecord): void };
 }
 
 export async function createSchedulerApp(config: AppConfig, options: AppOptions = {}): Promise<SchedulerApp> {
@@ -145,20 +148,24 @@ export async function createSchedulerApp(config: AppConfig, options: AppOptions 
       ...options.runners,
     };
     const specs = new Map(jobsConfig.jobs.map((j) => [j.name, j]));
+    const outputSizes = new Map<string, number>();
     const scheduler = new Scheduler({
       jobs: jobsConfig.jobs,
       coordinator,
       now,
       misfireGraceMs: config.misfireGraceMs,
       log,
-      execute: (job, meta, stop) => executeRun(job, meta, { runners, pool, now, instance: config.instance }, stop),
+      execute: (job, meta, stop) =>
+        executeRun(job, meta, { runners, pool, outputSizes, now, instance: config.instance }, stop),
       hooks: {
         tick: (job, outcome) => m.tick(job, outcome),
         started: (record) => {
           m.started(record);
           history.record(record);
+          options.observe?.started?.(record);
         },
         finished: (record) => {
+          options.observe?.finished?.(record);
           m.finished(record);
           history.record(record);
           const spec = specs.get(record.job);

@@ -10,7 +10,7 @@ import { DockerClient, type DockerClientOptions, DockerError } from '../src/dock
 import { execRunner, runRunner } from '../src/docker/dockerRunners.js';
 import { splitCommand } from '../src/jobs/commandLine.js';
 import type { ExecJob, JobSpec, PullPolicy, RunJob } from '../src/jobs/spec.js';
-import { executeRun, type Runners } from '../src/runtime/execute.js';
+import { executeRun, type Runners, StopSource } from '../src/runtime/execute.js';
 import { createOutputPool } from '../src/runtime/outputPool.js';
 import type { RunRecord } from '../src/runtime/run.js';
 import { parseSchedule } from '../src/schedule/schedule.js';
@@ -77,7 +77,7 @@ function runWith(client: DockerClient, job: JobSpec): Promise<RunRecord> {
     job,
     { id: crypto.randomUUID(), trigger: 'manual', scheduledAt: null, fence: null, startedAt: Date.now() },
     { runners, pool, now: Date.now, instance: 'test' },
-    new AbortController().signal,
+    new StopSource(),
   );
 }
 

@@ -5,7 +5,7 @@
 import { closedPort, manualClock } from '@perf/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { HttpJob } from '../src/jobs/spec.js';
-import { executeRun } from '../src/runtime/execute.js';
+import { executeRun, StopSource } from '../src/runtime/execute.js';
 import { httpRunner } from '../src/runtime/httpRunner.js';
 import { HttpTargets } from '../src/runtime/httpTargets.js';
 import { createOutputPool } from '../src/runtime/outputPool.js';
@@ -151,7 +151,7 @@ describe('the circuit breaker per target', () => {
         now: clock.now,
         instance: 't',
       },
-      new AbortController().signal,
+      new StopSource(),
     );
 
   it('opens after 5 failures in a row: the target is not called, other targets are', async () => {

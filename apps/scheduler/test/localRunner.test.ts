@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { splitCommand } from '../src/jobs/commandLine.js';
 import type { LocalJob } from '../src/jobs/spec.js';
-import { executeRun, TRUNCATION_MARKER } from '../src/runtime/execute.js';
+import { executeRun, StopSource, TRUNCATION_MARKER } from '../src/runtime/execute.js';
 import { localRunner } from '../src/runtime/localRunner.js';
 import { createOutputPool } from '../src/runtime/outputPool.js';
 import { parseSchedule } from '../src/schedule/schedule.js';
@@ -49,7 +49,7 @@ const run = (j: LocalJob) =>
       startedAt: Date.now(),
     },
     { runners, pool, now: Date.now, instance: 'test' },
-    new AbortController().signal,
+    new StopSource(),
   );
 
 const alive = (pid: number) => {

@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LocalCoordinator } from '../src/fleet/coordinator.js';
 import type { JobSpec, LocalJob, OverlapPolicy } from '../src/jobs/spec.js';
-import type { RunMeta } from '../src/runtime/execute.js';
+import type { RunMeta, StopSignal } from '../src/runtime/execute.js';
 import type { RunRecord } from '../src/runtime/run.js';
 import { parseSchedule } from '../src/schedule/schedule.js';
 import { type Log, Scheduler, type TickOutcome } from '../src/scheduler/scheduler.js';
@@ -42,7 +42,7 @@ function job(
 interface Held {
   readonly job: JobSpec;
   readonly meta: RunMeta;
-  readonly stop: AbortSignal;
+  readonly stop: StopSignal;
   finish(status?: RunRecord['status']): void;
 }
 

@@ -3,6 +3,17 @@
 import type { OutputBuffer } from '@perf/buffer-pool';
 import type { JobSpec } from '../jobs/spec.js';
 
+/** Where a run's output is captured: a pooled OutputBuffer (the benchmark's unpooled peer has the same shape). */
+export type CapturedOutput = Pick<
+  OutputBuffer,
+  'write' | 'toString' | 'truncated' | 'length' | 'droppedBytes' | 'release'
+>;
+
+/** What hands out a CapturedOutput per attempt: the output BufferPool. */
+export interface OutputSource {
+  output(options: { maxBytes: number; marker: string; initialBytes: number }): CapturedOutput;
+}
+
 export type RunTrigger = 'schedule' | 'manual' | 'startup';
 export type RunStatus = 'running' | 'succeeded' | 'failed' | 'timed-out' | 'skipped';
 
@@ -41,7 +52,7 @@ export interface AttemptContext<J extends JobSpec = JobSpec> {
   /** Aborted at max-runtime (reason: AttemptTimeout) or at shutdown. */
   readonly signal: AbortSignal;
   /** Where stdout/stderr (or the response body) go. */
-  readonly output: OutputBuffer;
+  readonly output: CapturedOutput;
 }
 
 export interface AttemptOutcome {

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Coordinator } from '../fleet/coordinator.js';
 import type { JobSpec } from '../jobs/spec.js';
-import type { RunMeta } from '../runtime/execute.js';
+import { type RunMeta, type StopSignal, StopSource } from '../runtime/execute.js';
 import type { RunRecord, RunTrigger } from '../runtime/run.js';
 import { TickQueue } from './tickQueue.js';
 
@@ -31,7 +31,7 @@ export interface Log {
 export interface SchedulerOptions {
   readonly jobs: readonly JobSpec[];
   readonly coordinator: Coordinator;
-  readonly execute: (job: JobSpec, meta: RunMeta, stop: AbortSignal) => Promise<RunRecord>;
+  readonly execute: (job: JobSpec, meta: RunMeta, stop: StopSignal) => Promise<RunRecord>;
   readonly hooks: SchedulerHooks;
   readonly log: Log;
   /** Wall clock in ms. Default `Date.now`. */
@@ -83,7 +83,7 @@ export class Scheduler {
   readonly #leaseMs: number;
   readonly #pollMs: number;
   readonly #inflight = new Set<Promise<void>>();
-  readonly #stop = new AbortController();
+  readonly #stop = new StopSource();
   #timer: NodeJS.Timeout | undefined;
   #started = false;
   #stopping = false;
@@ -177,7 +177,7 @@ export class Scheduler {
       await Promise.race([this.#drained(), timeout]);
       clearTimeout(timer);
     }
-    this.#stop.abort();
+    this.#stop.stop();
     await this.#drained();
   }
 
@@ -363,7 +363,7 @@ export class Scheduler {
       renew.unref();
     }
     const done = this.#options
-      .execute(state.spec, meta, this.#stop.signal)
+      .execute(state.spec, meta, this.#stop)
       .catch(
         (error: unknown): RunRecord => ({
           ...meta,
