@@ -328,19 +328,25 @@ export class Scheduler {
     const name = state.spec.name;
     const meta: RunMeta = { id: randomUUID(), trigger, scheduledAt: tick ?? null, fence, startedAt: this.#now() };
     state.running++;
-    this.#options.hooks.started?.({
-      ...meta,
-      job: name,
-      finishedAt: null,
-      status: 'running',
-      exitCode: null,
-      error: null,
-      output: '',
-      outputTruncated: false,
-      outputBytes: 0,
-      attempts: 1,
-      instance: this.#coordinator.instance,
-    });
+    const started = this.#options.hooks.started;
+    if (started !== undefined) {
+      // Bookkeeping (metrics, the in-memory history) after the other jobs due now have started.
+      queueMicrotask(() =>
+        started({
+          ...meta,
+          job: name,
+          finishedAt: null,
+          status: 'running',
+          exitCode: null,
+          error: null,
+          output: '',
+          outputTruncated: false,
+          outputBytes: 0,
+          attempts: 1,
+          instance: this.#coordinator.instance,
+        }),
+      );
+    }
     let renew: NodeJS.Timeout | undefined;
     if (leased && fence !== null) {
       renew = setInterval(
