@@ -5,7 +5,7 @@ import { fmt, type HeadlineRow } from './headline.js';
 import type { HistoryRun, Trend } from './history.js';
 import type { Comparison } from './results.js';
 import { attrs, COLORS, caseColor, esc, logScale, logTicks } from './svg.js';
-import { formatGoal, formatNs } from './table.js';
+import { formatBytes, formatExtra, formatGoal, formatNs } from './table.js';
 
 const FONT = 'font-family="system-ui, sans-serif" font-size="12"';
 
@@ -18,12 +18,6 @@ function tick(ns: number): string {
 /** Long names are cut with an ellipsis (the full name is in a <title> tooltip). */
 function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
-
-function formatBytes(b: number): string {
-  if (Math.abs(b) < 1024) return `${b.toFixed(0)} B`;
-  if (Math.abs(b) < 1024 ** 2) return `${(b / 1024).toFixed(1)} KB`;
-  return `${(b / 1024 ** 2).toFixed(1)} MB`;
 }
 
 /** Ours/peer ratios of one package on a log axis: dot = median ratio, whisker = 95 % interval, tick = goal. */
@@ -99,6 +93,9 @@ export function boxPlot(c: Comparison): string {
     const s = k.stats;
     const heap = s.heap ? ` · ${formatBytes(s.heap.avg)}/call` : '';
     const gc = s.gc ? ` · gc ${formatNs(s.gc.avg)}` : '';
+    const extra = Object.entries(k.extra ?? {})
+      .map(([name, v]) => ` · ${formatExtra(name, v)}`)
+      .join('');
     parts.push(
       `<g class="box-row" ${attrs({ 'data-case': k.name, 'data-role': k.role, 'data-median': s.p50, 'data-p25': s.p25, 'data-p75': s.p75, 'data-heap': s.heap?.avg })}>`,
       `<text x="${x0 - 10}" y="${y + 4}" text-anchor="end" fill="${COLORS.text}" font-weight="${k.role === 'ours' ? 700 : 400}"><title>${esc(k.name)}</title>${esc(clip(k.name, 18))}</text>`,
@@ -107,7 +104,7 @@ export function boxPlot(c: Comparison): string {
       `<line x1="${x(s.p99)}" x2="${x(s.p99)}" y1="${y - 6}" y2="${y + 6}" stroke="${color}"/>`,
       `<rect class="box" x="${x(s.p25)}" y="${y - 10}" width="${Math.max(1, x(s.p75) - x(s.p25))}" height="20" fill="${color}" fill-opacity="0.25" stroke="${color}"/>`,
       `<line class="box-median" x1="${x(s.p50)}" x2="${x(s.p50)}" y1="${y - 10}" y2="${y + 10}" stroke="${color}" stroke-width="3"/>`,
-      `<text class="box-label" x="${x1 + 14}" y="${y + 4}" fill="${COLORS.text}">${esc(`median ${formatNs(s.p50)} · p99 ${formatNs(s.p99)}${heap}${gc}`)}</text>`,
+      `<text class="box-label" x="${x1 + 14}" y="${y + 4}" fill="${COLORS.text}">${esc(`median ${formatNs(s.p50)} · p99 ${formatNs(s.p99)}${heap}${gc}${extra}`)}</text>`,
       '</g>',
     );
   });

@@ -4,7 +4,7 @@
 import { getHeapStatistics } from 'node:v8';
 import { measure } from 'mitata';
 import type { CaseResult, Comparison, Goal, ResultTable, SampleStats, SuiteResult } from './results.js';
-import { keepSamples } from './sampleStats.js';
+import { keepSamples, sampleStats } from './sampleStats.js';
 import { reportSuite } from './suiteOutput.js';
 
 /** A function to measure. It may return a promise; mitata awaits it. */
@@ -24,7 +24,21 @@ interface Declared {
   readonly options: CompareOptions;
 }
 
-const declared: Declared[] = [];
+/** Samples a benchmark measured itself (a scheduler's start delays, whole runs of a workload), in ns. */
+export interface MeasuredSamples {
+  readonly samplesNs: readonly number[];
+  /** Figures besides time (`peakRssBytes`, `gcMs`, `cpuPercent`…), shown beside the case. */
+  readonly extra?: Readonly<Record<string, number>>;
+}
+
+interface DeclaredSamples {
+  readonly name: string;
+  readonly ours: MeasuredSamples;
+  readonly peers: Readonly<Record<string, MeasuredSamples>>;
+  readonly options: CompareOptions;
+}
+
+const declared: (Declared | DeclaredSamples)[] = [];
 
 /** Declares one comparison: `ours` against each peer, measured one after another in this process. */
 export function compare(
@@ -33,6 +47,28 @@ export function compare(
   options: CompareOptions = {},
 ): void {
   declared.push({ name, ours: cases.ours, peers: cases.peers, options });
+}
+
+/**
+ * Declares a comparison of samples the benchmark measured itself, for what
+ * mitata cannot time call by call (how late a scheduler starts its jobs, a
+ * workload run in a child process): stored and compared like mitata's cases
+ * (median ratios, goals), with `extra` figures beside them.
+ */
+export function compareSamples(
+  name: string,
+  cases: { ours: MeasuredSamples; peers: Readonly<Record<string, MeasuredSamples>> },
+  options: Omit<CompareOptions, 'references'> = {},
+): void {
+  declared.push({ name, ours: cases.ours, peers: cases.peers, options });
+}
+
+const isSamples = (d: Declared | DeclaredSamples): d is DeclaredSamples => typeof d.ours !== 'function';
+
+function fromSamples(name: string, role: CaseResult['role'], m: MeasuredSamples): CaseResult {
+  if (m.samplesNs.length === 0) throw new Error(`compareSamples: case ${name} has no samples`);
+  const stats = sampleStats(m.samplesNs);
+  return m.extra === undefined ? { name, role, stats } : { name, role, stats, extra: { ...m.extra } };
 }
 
 const tables: ResultTable[] = [];
@@ -87,6 +123,12 @@ export async function runSuite(file: string, filter = process.env.PERF_BENCH_GRE
   const comparisons: Comparison[] = [];
   for (const d of declared) {
     if (filter && !d.name.includes(filter)) continue;
+    if (isSamples(d)) {
+      const cases = [fromSamples('ours', 'ours', d.ours)];
+      for (const [peer, samples] of Object.entries(d.peers)) cases.push(fromSamples(peer, 'peer', samples));
+      comparisons.push({ name: d.name, cases, goals: d.options.goals ?? [] });
+      continue;
+    }
     const cases: CaseResult[] = [await measureCase('ours', 'ours', d.ours)];
     for (const [peer, fn] of Object.entries(d.peers)) cases.push(await measureCase(peer, 'peer', fn));
     for (const [ref, fn] of Object.entries(d.options.references ?? {})) {

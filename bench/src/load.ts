@@ -105,6 +105,9 @@ function checkRun(v: Json): RunResult {
             throw new Invalid(`${xp}.role is ${JSON.stringify(x.role)}, expected ours, peer or reference`);
           }
           checkStats(x.stats, `${xp}.stats`);
+          if (x.extra !== undefined) {
+            for (const [k, value] of Object.entries(obj(x.extra, `${xp}.extra`))) num(value, `${xp}.extra.${k}`);
+          }
         });
       });
     });

@@ -32,6 +32,12 @@ export interface CaseResult {
   readonly name: string;
   readonly role: 'ours' | 'peer' | 'reference';
   readonly stats: SampleStats;
+  /**
+   * Figures a benchmark measured besides time, by name (`peakRssBytes`,
+   * `gcMs`, `cpuPercent`…): shown beside the case, never compared. Absent in
+   * older results and in mitata-measured cases.
+   */
+  readonly extra?: Readonly<Record<string, number>>;
 }
 
 /** A goal from the package's issue: median(ours) / median(peer) must be at most `atMost`. */

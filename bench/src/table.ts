@@ -8,6 +8,22 @@ export function formatNs(ns: number): string {
   return `${(ns / 1e9).toFixed(2)} s`;
 }
 
+/** Human units for a byte count. */
+export function formatBytes(b: number): string {
+  if (Math.abs(b) < 1024) return `${b.toFixed(0)} B`;
+  if (Math.abs(b) < 1024 ** 2) return `${(b / 1024).toFixed(1)} KB`;
+  return `${(b / 1024 ** 2).toFixed(1)} MB`;
+}
+
+/** An extra figure by the unit its name ends with: `peakRssBytes` 82.0 MB, `gcMs` 12.5 ms, `cpuPercent` 3.1%. */
+export function formatExtra(name: string, v: number): string {
+  const label = name.replace(/(Bytes|Ms|Percent)$/, '').replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`);
+  if (name.endsWith('Bytes')) return `${label} ${formatBytes(v)}`;
+  if (name.endsWith('Ms')) return `${label} ${v.toFixed(1)} ms`;
+  if (name.endsWith('Percent')) return `${label} ${v.toFixed(1)}%`;
+  return `${label} ${Number(v.toPrecision(4))}`;
+}
+
 /** A goal's bound for display: 1/20 as `0.05`, 2/3 as `0.667`. */
 export function formatGoal(atMost: number): string {
   return String(Number(atMost.toPrecision(3)));
@@ -43,7 +59,7 @@ export function formatTable(suites: readonly SuiteResult[]): string {
 }
 
 function formatTimings(suites: readonly SuiteResult[]): string {
-  const rows: string[][] = [['benchmark', 'case', 'median', 'p99', 'ours/peer', 'goal']];
+  const rows: string[][] = [['benchmark', 'case', 'median', 'p99', 'ours/peer', 'goal', 'also measured']];
   for (const suite of suites) {
     for (const c of suite.comparisons) {
       const rs = ratios(c);
@@ -57,6 +73,9 @@ function formatTimings(suites: readonly SuiteResult[]): string {
           formatNs(x.stats.p99),
           r ? formatRatio(r.ratio) : '',
           goal,
+          Object.entries(x.extra ?? {})
+            .map(([name, v]) => formatExtra(name, v))
+            .join(', '),
         ]);
       }
     }

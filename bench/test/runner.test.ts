@@ -2,6 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { boxPlot } from '../src/charts.js';
+import { CorruptResultsError } from '../src/errors.js';
 import { parseRun } from '../src/load.js';
 import { buildReport } from '../src/report.js';
 import { ratios } from '../src/results.js';
@@ -63,6 +65,41 @@ await runLoadSuite(import.meta.url, [
     expect(ratios(comparison)).toEqual([
       { name: 'peer', ratio: 0.4, goal: { peer: 'peer', atMost: 1 / 3 }, met: false }, // 2.5× the peer, not 3×
     ]);
+  });
+
+  it('stores samples a bench measured itself (compareSamples) with their extra figures, shown beside the case', () => {
+    const dir = tempDir();
+    const harness = pathToFileURL(join(import.meta.dirname, '..', 'src', 'harness.ts')).href;
+    writeFileSync(
+      join(dir, 'measured.bench.ts'),
+      `import { compareSamples, runSuite } from '${harness}';
+const ms = (n: number) => Array.from({ length: n }, (_, i) => (i + 1) * 1e6);
+compareSamples(
+  'start delay',
+  { ours: { samplesNs: ms(100), extra: { peakRssBytes: 2 * 1024 * 1024, cpuPercent: 3.5 } }, peers: { other: { samplesNs: ms(200) } } },
+  { goals: [{ peer: 'other', atMost: 0.6 }] },
+);
+await runSuite(import.meta.url);
+`,
+    );
+    writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
+    const { run, failed } = runBenchmarks([{ name: '@perf/demo', dir, files: [join(dir, 'measured.bench.ts')] }]);
+    expect(failed).toBe(0);
+    const comparison = run.packages[0]!.suites[0]!.comparisons[0]!;
+    const [ours, other] = comparison.cases;
+    expect(ours).toMatchObject({
+      name: 'ours',
+      role: 'ours',
+      stats: { n: 100, min: 1e6, max: 100e6, p50: 50e6, p99: 99e6 },
+      extra: { peakRssBytes: 2 * 1024 * 1024, cpuPercent: 3.5 },
+    });
+    expect(other).toMatchObject({ role: 'peer', stats: { n: 200, p50: 100e6 } });
+    expect(other!.extra).toBeUndefined();
+    expect(comparison.goals).toEqual([{ peer: 'other', atMost: 0.6 }]);
+    expect(boxPlot(comparison)).toContain('median 50.00 ms · p99 99.00 ms · peak rss 2.0 MB · cpu 3.5%');
+    const text = JSON.stringify(run).replace('"cpuPercent":3.5', '"cpuPercent":"3.5"');
+    expect(() => parseRun(text, 'bad.json')).toThrow(CorruptResultsError);
+    expect(() => parseRun(text, 'bad.json')).toThrow('extra.cpuPercent is missing or not a finite number');
   });
 
   it('says in the dashboard when every bench file of a package failed', () => {

@@ -1,0 +1,94 @@
+// 1,000 jobs on @every 1s for a minute (SCHEDULER_BENCH_SECONDS to change it):
+// how late each run starts after its tick (the start drift), and the CPU the
+// scheduling costs. Ours is the whole app (tick queue, claims, overlap,
+// retries, the pooled output, metrics and the history written to the embedded
+// database) with a job that does nothing, so that what is measured is the
+// scheduling; the peer is croner's own timers, one per job (`new Cron('* * * *
+// * *', fn)`), doing nothing but noting the time. Goal: p99 drift ≤ 10 ms.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { compareSamples, runSuite } from '@perf/bench';
+import { Cron } from 'croner';
+import { readConfig } from '../src/config.js';
+import { createSchedulerApp } from '../src/server.js';
+
+const JOBS = 1_000;
+const SECONDS = Number(process.env.SCHEDULER_BENCH_SECONDS ?? 60);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const cpuPercent = (before: NodeJS.CpuUsage, wallMs: number) => {
+  const used = process.cpuUsage(before);
+  return ((used.user + used.system) / 1000 / wallMs) * 100;
+};
+
+async function ours(): Promise<{ samplesNs: number[]; extra: Record<string, number> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'scheduler-bench-drift-'));
+  const jobs = Array.from(
+    { length: JOBS },
+    (_, i) => `[job-local "j${i}"]\nschedule = @every 1s\ncommand = true\n`,
+  ).join('\n');
+  writeFileSync(join(dir, 'jobs.ini'), jobs);
+  const config = readConfig({
+    DATA_DIR: dir,
+    CONFIG_FILE: join(dir, 'jobs.ini'),
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    DOCKER_HOST: `unix://${join(dir, 'none.sock')}`,
+  });
+  const samplesNs: number[] = [];
+  const app = await createSchedulerApp(config, {
+    logger: false,
+    start: false,
+    runners: {
+      local: async ({ output }) => {
+        output.write('ok\n');
+        return { status: 'succeeded', exitCode: 0, error: null };
+      },
+    },
+    observe: {
+      started: (r) => {
+        if (r.scheduledAt !== null) samplesNs.push((r.startedAt - r.scheduledAt) * 1e6);
+      },
+    },
+  });
+  await sleep(1_000); // let start-up work settle
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  app.scheduler.start();
+  await sleep(SECONDS * 1_000);
+  await app.scheduler.stop();
+  const wall = performance.now() - started;
+  const percent = cpuPercent(cpu, wall);
+  await app.history.flush();
+  const { rows } = await app.db.query<{ n: number }>('SELECT count(*)::int AS n FROM job_runs');
+  await app.close();
+  rmSync(dir, { recursive: true, force: true });
+  return { samplesNs, extra: { runs: samplesNs.length, recorded: rows[0]?.n ?? 0, cpuPercent: percent } };
+}
+
+async function croner(): Promise<{ samplesNs: number[]; extra: Record<string, number> }> {
+  const samplesNs: number[] = [];
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  const crons = Array.from(
+    { length: JOBS },
+    () =>
+      new Cron('* * * * * *', () => {
+        const now = Date.now();
+        samplesNs.push((now - Math.floor(now / 1000) * 1000) * 1e6); // ticks are whole seconds
+      }),
+  );
+  await sleep(SECONDS * 1_000);
+  for (const c of crons) c.stop();
+  const percent = cpuPercent(cpu, performance.now() - started);
+  return { samplesNs, extra: { runs: samplesNs.length, cpuPercent: percent } };
+}
+
+const name = `start drift, ${JOBS} jobs @every 1s for ${SECONDS} s`;
+// Measured only when selected (`pnpm bench --grep`): it takes two minutes.
+if (!process.env.PERF_BENCH_GREP || name.includes(process.env.PERF_BENCH_GREP)) {
+  const a = await ours();
+  const b = await croner();
+  compareSamples(name, { ours: a, peers: { 'croner timers': b } });
+}
+await runSuite(import.meta.url);
