@@ -5,7 +5,7 @@
 // included) are also kept in memory, so a run is listed the moment it starts,
 // before its row is written.
 import type { Database } from '@perf/app-kit';
-import { type BatchWriter, createBatchWriter } from '@perf/batch-writer';
+import { BatchWriter } from '@perf/batch-writer';
 import { sqlSink } from '@perf/batch-writer/sql';
 import type { RunRecord, RunStatus, RunTrigger } from '../runtime/run.js';
 
@@ -96,7 +96,8 @@ export class HistoryStore {
     this.#db = db;
     this.#perJob = options.recentPerJob ?? 20;
     this.#onDeadLetter = options.onDeadLetter;
-    this.#writer = createBatchWriter<RunRecord>({
+    this.#writer = new BatchWriter<RunRecord>({
+      name: 'run-history',
       flush: sqlSink<RunRecord>({
         execute: (sql, params) => db.query(sql, params),
         table: 'job_runs',
@@ -124,6 +125,9 @@ export class HistoryStore {
       maxDelayMs: options.maxDelayMs ?? 200,
       maxQueued: 20_000,
       retry: { retries: Number.POSITIVE_INFINITY, baseDelayMs: 200, maxDelayMs: 5_000 },
+      // Run records are ours and well-formed (a repeated id is skipped by ON CONFLICT): a failed batch
+      // means the database is unwell, whatever the error says, so it is retried, never dead-lettered.
+      classify: () => 'retry',
       spool: { dir: options.spoolDir },
       deadLetter: (failures) => {
         for (const { item, error } of failures) this.#onDeadLetter(item, error);
