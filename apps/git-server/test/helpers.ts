@@ -3,8 +3,10 @@
 // access tokens whose public key the server trusts, and the real git CLI
 // with nothing of the machine's own git configuration.
 import { execFile } from 'node:child_process';
-import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { generateKeyPairSync, type KeyObject, randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSigner, type Signer } from '@perf/jwt-cache';
@@ -22,15 +24,21 @@ export interface TestIssuer {
   /** An RFC 9068 access token for `sub`; `scope` defaults to `git:read git:write`. */
   token(sub: string, claims?: Record<string, unknown>): string;
   readonly signer: Signer;
+  readonly privateKey: KeyObject;
+  readonly kid: string;
 }
 
-/** Tokens signed with a fresh ES256 key, as the auth server issues them. */
-export async function testIssuer(dir: string, issuer = 'https://auth.test'): Promise<TestIssuer> {
+/** Tokens signed with a fresh ES256 key, as the auth server issues them; `now` (ms) dates them. */
+export async function testIssuer(
+  dir: string,
+  issuer = 'https://auth.test',
+  now: () => number = Date.now,
+): Promise<TestIssuer> {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const kid = `test-${randomUUID().slice(0, 8)}`;
   const jwks = { keys: [{ ...publicKey.export({ format: 'jwk' }), kid, alg: 'ES256', use: 'sig' }] };
   mkdirSync(dir, { recursive: true });
-  const keyFile = join(dir, 'jwks.json');
+  const keyFile = join(dir, `jwks-${kid}.json`);
   writeFileSync(keyFile, JSON.stringify(jwks));
   const signer = await createSigner({ key: privateKey, alg: 'ES256', kid, typ: 'at+jwt' });
   const audience = 'urn:perf:git';
@@ -40,8 +48,10 @@ export async function testIssuer(dir: string, issuer = 'https://auth.test'): Pro
     keyFile,
     jwks,
     signer,
+    privateKey,
+    kid,
     token(sub, claims = {}) {
-      const now = Math.floor(Date.now() / 1000);
+      const seconds = Math.floor(now() / 1000);
       return signer.sign({
         iss: issuer,
         sub,
@@ -49,11 +59,38 @@ export async function testIssuer(dir: string, issuer = 'https://auth.test'): Pro
         client_id: sub,
         scope: 'git:read git:write',
         jti: randomUUID(),
-        iat: now,
-        exp: now + 600,
+        iat: seconds,
+        exp: seconds + 600,
         ...claims,
       });
     },
+  };
+}
+
+/** A JWKS endpoint on loopback, as the auth server publishes one; `set(undefined)` makes it answer 503. */
+export async function jwksEndpoint(initial: { keys: unknown[] } | undefined) {
+  let jwks = initial;
+  let requests = 0;
+  const server = createServer((_req, res) => {
+    requests++;
+    if (jwks === undefined) {
+      res.writeHead(503).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/jwk-set+json', 'cache-control': 'public, max-age=60' });
+    res.end(JSON.stringify(jwks));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/.well-known/jwks.json`,
+    set(next: { keys: unknown[] } | undefined) {
+      jwks = next;
+    },
+    get requests() {
+      return requests;
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
 
@@ -73,6 +110,7 @@ export async function startGitServer(
   issuer: TestIssuer,
   env: Record<string, string> = {},
   dataDir?: string,
+  now?: () => number,
 ): Promise<Running> {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'git-server-'));
   const config = readConfig({
@@ -81,10 +119,10 @@ export async function startGitServer(
     LOG_LEVEL: 'silent',
     AUTH_ISSUER: issuer.issuer,
     AUTH_AUDIENCE: issuer.audience,
-    AUTH_PUBLIC_KEY_FILE: issuer.keyFile,
+    ...(env.AUTH_JWKS_URL === undefined ? { AUTH_PUBLIC_KEY_FILE: issuer.keyFile } : {}),
     ...env,
   });
-  const server = await createGitServer(config, { logger: false });
+  const server = await createGitServer(config, { logger: false, ...(now ? { now } : {}) });
   const base = await server.listen();
   const api: Running['api'] = async (method, path, token, body) => {
     const headers: Record<string, string> = {};
@@ -226,6 +264,25 @@ export class GitCli {
     await this.ok(['commit', '--quiet', '-m', message], { cwd: dir });
     return (await this.ok(['rev-parse', 'HEAD'], { cwd: dir })).trim();
   }
+}
+
+/** A GET whose path is sent exactly as given (fetch would normalise `..` and `%2e%2e`). */
+export function rawGet(
+  base: string,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string }> {
+  const { hostname, port } = new URL(base);
+  return new Promise((resolve, reject) => {
+    const req = request({ host: hostname, port, path, headers }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (body += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
 }
 
 export const basic = (token: string): string => `Basic ${Buffer.from(`x-token:${token}`).toString('base64')}`;
