@@ -17,8 +17,9 @@ let seed: string;
 const url = (name: string) => `${server.base}/${name}.git`;
 const alice = () => issuer.token('alice');
 let clones = 0;
+// The token is given when git asks for it (after the 401), as a user's credential helper would.
 const cloneAs = (name: string, token?: string) =>
-  git.run(['clone', url(name), join(tmp, `clone-${clones++}`)], token === undefined ? {} : { token });
+  git.run(['clone', url(name), join(tmp, `clone-${clones++}`)], token === undefined ? {} : { token, prompted: true });
 const advertisement = (name: string, service: string, authorization?: string) =>
   fetch(`${server.base}/${name}.git/info/refs?service=${service}`, {
     headers: authorization === undefined ? {} : { authorization },
@@ -27,7 +28,7 @@ const advertisement = (name: string, service: string, authorization?: string) =>
 beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'git-access-'));
   issuer = await testIssuer(tmp);
-  server = await startGitServer(issuer, { ADMIN_SUBJECTS: 'root' });
+  server = await startGitServer(issuer, { env: { ADMIN_SUBJECTS: 'root' } });
   git = new GitCli(join(tmp, 'home'));
   seed = await git.workTree('seed', [{ 'secret.txt': 'private\n' }]);
   for (const [name, isPublic] of [

@@ -36,8 +36,10 @@ describe('clone, fetch and push', () => {
 
     for (const version of ['2', '0']) {
       const dir = join(tmp, `first-v${version}`);
+      // The token is given when git asks for it, after the server's 401, as a user's credential helper would.
       const traced = await git.run(['-c', `protocol.version=${version}`, 'clone', url('first'), dir], {
         token,
+        prompted: true,
         env: { GIT_TRACE_PACKET: '1' },
       });
       expect(traced.code).toBe(0);

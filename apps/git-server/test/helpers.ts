@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { createSigner, type Signer } from '@perf/jwt-cache';
 import { readConfig } from '../src/config.js';
 import { createGitServer, type GitServer } from '../src/server.js';
+import { seedEmbeddedDatabase } from './embedded.js';
 
 export const GIT = '/usr/bin/git';
 
@@ -106,13 +107,20 @@ export interface Running {
   stop(options?: { keepData?: boolean }): Promise<void>;
 }
 
-export async function startGitServer(
-  issuer: TestIssuer,
-  env: Record<string, string> = {},
-  dataDir?: string,
-  now?: () => number,
-): Promise<Running> {
+export interface StartOptions {
+  readonly env?: Record<string, string>;
+  /** A data folder to start from (a restart); default: a new one. */
+  readonly dataDir?: string;
+  /** The token verifier's clock. */
+  readonly now?: () => number;
+  /** Start the embedded database from nothing (an initdb) instead of a copy of an initialised folder. */
+  readonly freshDatabase?: boolean;
+}
+
+export async function startGitServer(issuer: TestIssuer, options: StartOptions = {}): Promise<Running> {
+  const { env = {}, dataDir, now } = options;
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'git-server-'));
+  if (env.DATABASE_URL === undefined && options.freshDatabase !== true) await seedEmbeddedDatabase(dir);
   const config = readConfig({
     PORT: '0',
     DATA_DIR: dir,
@@ -156,6 +164,15 @@ export async function startGitServer(
   };
 }
 
+export interface GitOptions {
+  readonly cwd?: string;
+  readonly token?: string;
+  /** Give the token only when the server asks (401), through a credential helper. */
+  readonly prompted?: boolean;
+  readonly env?: Record<string, string>;
+  readonly input?: string;
+}
+
 export interface GitResult {
   readonly code: number;
   readonly stdout: string;
@@ -171,21 +188,23 @@ export class GitCli {
     mkdirSync(home, { recursive: true });
   }
 
-  /** Runs git asynchronously (the server under test runs in this process). */
-  run(
-    args: readonly string[],
-    options: { cwd?: string; token?: string; env?: Record<string, string>; input?: string } = {},
-  ) {
+  /**
+   * Runs git asynchronously (the server under test runs in this process). `token` goes as
+   * Basic credentials: sent up front (http.extraHeader), or with `prompted` through a
+   * credential helper that git asks after the server's 401, as a user's would.
+   */
+  run(args: readonly string[], options: GitOptions = {}) {
     const auth =
       options.token === undefined
         ? []
-        : // A credential helper answering the 401 challenge: the token as the password, sent as Basic.
-          [
-            '-c',
-            'credential.helper=',
-            '-c',
-            `credential.helper=!f() { echo username=x-token; echo password=${options.token}; }; f`,
-          ];
+        : options.prompted
+          ? [
+              '-c',
+              'credential.helper=',
+              '-c',
+              `credential.helper=!f() { echo username=x-token; echo password=${options.token}; }; f`,
+            ]
+          : ['-c', `http.extraHeader=Authorization: ${basic(options.token)}`];
     return new Promise<GitResult>((resolve) => {
       const child = execFile(
         GIT,
@@ -219,10 +238,7 @@ export class GitCli {
   }
 
   /** Runs git and throws with its stderr when it fails. */
-  async ok(
-    args: readonly string[],
-    options: { cwd?: string; token?: string; env?: Record<string, string>; input?: string } = {},
-  ) {
+  async ok(args: readonly string[], options: GitOptions = {}) {
     const r = await this.run(args, options);
     if (r.code !== 0) throw new Error(`git ${args.join(' ')} failed (${r.code}):\n${r.stderr}`);
     return r.stdout;

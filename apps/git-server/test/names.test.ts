@@ -60,7 +60,7 @@ describe('over HTTP', () => {
   beforeAll(async () => {
     tmp = mkdtempSync(join(tmpdir(), 'git-names-'));
     issuer = await testIssuer(tmp);
-    server = await startGitServer(issuer, { ADMIN_SUBJECTS: 'root' });
+    server = await startGitServer(issuer, { env: { ADMIN_SUBJECTS: 'root' } });
     root = basic(issuer.token('root'));
     await server.createRepo('alice', 'secret');
     // A repository beside the repositories folder, which no URL may reach.

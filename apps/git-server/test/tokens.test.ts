@@ -30,15 +30,13 @@ beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'git-tokens-'));
   issuer = await testIssuer(tmp, 'https://auth.test', clock.now);
   jwks = await jwksEndpoint(undefined); // the auth server is down when the git server starts
-  server = await startGitServer(
-    issuer,
-    {
+  server = await startGitServer(issuer, {
+    env: {
       AUTH_JWKS_URL: jwks.url,
       ...(rd.skip ? {} : { REDIS_URL: rd.url, REDIS_PREFIX: unique, REVOCATION_CHANNEL: unique }),
     },
-    undefined,
-    clock.now,
-  );
+    now: clock.now,
+  });
   git = new GitCli(join(tmp, 'home'));
 });
 afterAll(async () => {

@@ -9,11 +9,10 @@ import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import type { ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
 import { BreakerOpenError, BulkheadFullError } from '@perf/circuit-breaker';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Gate } from '../auth/gate.js';
-import { BodyLimit, BodyTooLargeError } from '../git/bodyLimit.js';
+import { BodyAbortedError, BodyLimit, BodyTooLargeError, requestBody } from '../git/bodyLimit.js';
 import { exitOf, type GitProcesses, GitSpawnError } from '../git/processes.js';
 import {
   gitProtocol,
@@ -225,28 +224,30 @@ async function exchange(a: ExchangeArgs): Promise<Exchanged | undefined> {
   const limit = new BodyLimit(a.limit, a.sniffer ? (chunk) => a.sniffer?.write(chunk) : undefined);
   let inputError: unknown;
   const body = a.req.raw;
-  const feeding = (
-    a.gzip ? pipeline(body, createGunzip(), limit, child.stdin) : pipeline(body, limit, child.stdin)
-  ).catch((error: unknown) => {
+  // On a failure the pipeline closes git's stdin: git sees its input end early, fails and cleans up
+  // after itself (a push's quarantined objects are removed). It is never killed for it.
+  const feeding = pipeline(requestBody(body, a.gzip, limit), child.stdin).catch((error: unknown) => {
     // git stops reading once it has what it needs (EPIPE); anything else ends the exchange.
-    if ((error as NodeJS.ErrnoException).code === 'EPIPE') return;
-    inputError = error;
-    child.kill('SIGTERM');
+    if ((error as NodeJS.ErrnoException).code !== 'EPIPE') inputError = error;
   });
 
   const first = await firstChunk(child.stdout);
-  if (first === undefined) {
+  // A body that failed is answered as such even when git has begun to complain about its end.
+  if (first === undefined || inputError !== undefined) {
+    if (first !== undefined) child.stdout.resume();
     const code = await exitOf(child);
     await feeding;
-    if (inputError instanceof BodyTooLargeError) {
-      a.deps.metrics.rejected.inc({ reason: 'too_large' });
-      textReply(reply, 413, inputError.message);
+    if (inputError instanceof BodyAbortedError) {
+      reply.hijack().raw.destroy(); // the client went away: nobody to answer
       return undefined;
     }
     if (inputError !== undefined) {
-      // The client went away: nobody to answer.
-      if (body.destroyed) reply.hijack().raw.destroy();
-      else textReply(reply, 400, `the request body could not be read: ${(inputError as Error).message}`);
+      // The rest of the body is not read: the connection closes after the answer.
+      reply.header('connection', 'close');
+      if (inputError instanceof BodyTooLargeError) {
+        a.deps.metrics.rejected.inc({ reason: 'too_large' });
+        textReply(reply, 413, inputError.message);
+      } else textReply(reply, 400, `the request body could not be read: ${(inputError as Error).message}`);
       return undefined;
     }
     if (code !== 0) {
@@ -269,13 +270,33 @@ async function exchange(a: ExchangeArgs): Promise<Exchanged | undefined> {
     child.stdout.on('data', (chunk: Buffer) => {
       bytesOut += chunk.length;
     });
-    sending = pipeline(child.stdout, res).catch(() => child.kill('SIGTERM'));
+    sending = sendOutput(child, res, a.service);
   } else res.end();
   const [code] = await Promise.all([exitOf(child), sending, feeding]);
   if (code !== 0 && !isGone(res)) {
     a.req.log.warn({ service: a.service, code, stderr: a.stderr() }, 'git exited with an error after answering');
   }
   return { code, bytesIn: limit.bytes, bytesOut };
+}
+
+/**
+ * Pipes git's answer to the response. When the client goes away first, a
+ * fetch is stopped (nothing changes on the server), but a push is left to
+ * finish on its own, its output drained, so that its ref updates are either
+ * done or never started: killing it could leave a ref lock behind.
+ */
+function sendOutput(child: ChildProcessWithoutNullStreams, res: ServerResponse, service: ServiceName): Promise<void> {
+  return new Promise((resolve) => {
+    child.stdout.pipe(res);
+    res.once('close', () => {
+      if (!res.writableFinished) {
+        child.stdout.unpipe(res);
+        if (service === 'git-upload-pack') child.kill('SIGTERM');
+        else child.stdout.resume();
+      }
+      resolve();
+    });
+  });
 }
 
 const repoOf = (req: FastifyRequest<RepoParams>): string => repoFromSegment(req.params.repo) ?? '';
