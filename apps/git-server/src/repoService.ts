@@ -25,6 +25,8 @@ export interface PoolStats extends DiskTotals {
 
 export interface RepoServiceDeps {
   readonly db: Database;
+  /** Runs a database call through the database breaker. */
+  readonly guard: <T>(call: () => Promise<T>) => Promise<T>;
   readonly store: RepoStore;
   readonly disk: Repositories;
   readonly access: AccessCache;
@@ -49,7 +51,7 @@ export class RepoService {
     // Walking the repositories folder: at most every 30 s, or after a creation, deletion or push.
     this.#totals = deps.statsCache.memo(
       async (): Promise<DiskTotals> => ({
-        repositories: await deps.store.count(),
+        repositories: await deps.guard(() => deps.store.count()),
         diskBytes: await deps.disk.totalBytes(),
         computedAt: new Date().toISOString(),
       }),
@@ -62,21 +64,25 @@ export class RepoService {
     owner: string,
     spec: { name: string; public: boolean; description: string },
   ): Promise<RepoRecord | undefined> {
-    const created = await this.#d.db.transaction(async (tx) => {
-      const record = await this.#d.store.insert(tx, { ...spec, owner });
-      if (record !== undefined) await this.#d.disk.create(spec.name);
-      return record;
-    });
+    const created = await this.#d.guard(() =>
+      this.#d.db.transaction(async (tx) => {
+        const record = await this.#d.store.insert(tx, { ...spec, owner });
+        if (record !== undefined) await this.#d.disk.create(spec.name);
+        return record;
+      }),
+    );
     if (created !== undefined) await Promise.all([this.#d.access.forgetRepo(spec.name), this.#totals.invalidate()]);
     return created;
   }
 
   async remove(name: string): Promise<boolean> {
-    const removed = await this.#d.db.transaction(async (tx) => {
-      const gone = await this.#d.store.remove(tx, name);
-      if (gone) await this.#d.disk.remove(name);
-      return gone;
-    });
+    const removed = await this.#d.guard(() =>
+      this.#d.db.transaction(async (tx) => {
+        const gone = await this.#d.store.remove(tx, name);
+        if (gone) await this.#d.disk.remove(name);
+        return gone;
+      }),
+    );
     if (removed) {
       await Promise.all([this.#d.access.forgetRepo(name), this.#repoStats.invalidate(name), this.#totals.invalidate()]);
     }
@@ -84,34 +90,35 @@ export class RepoService {
   }
 
   async update(name: string, change: { public?: boolean }): Promise<RepoRecord | undefined> {
-    let record = await this.#d.store.get(name);
+    let record = await this.#d.guard(() => this.#d.store.get(name));
     if (record === undefined) return undefined;
     if (change.public !== undefined && change.public !== record.public) {
-      record = await this.#d.store.setPublic(name, change.public);
+      const isPublic = change.public;
+      record = await this.#d.guard(() => this.#d.store.setPublic(name, isPublic));
       await this.#d.access.forgetRepo(name);
     }
     return record;
   }
 
   get(name: string): Promise<RepoRecord | undefined> {
-    return this.#d.store.get(name);
+    return this.#d.guard(() => this.#d.store.get(name));
   }
 
   list(subject: string | undefined, all: boolean): Promise<RepoRecord[]> {
-    return this.#d.store.readable(subject, all);
+    return this.#d.guard(() => this.#d.store.readable(subject, all));
   }
 
   grants(name: string): Promise<Grant[]> {
-    return this.#d.store.grants(name);
+    return this.#d.guard(() => this.#d.store.grants(name));
   }
 
   async grant(name: string, subject: string, role: Role): Promise<void> {
-    await this.#d.store.grant(name, subject, role);
+    await this.#d.guard(() => this.#d.store.grant(name, subject, role));
     await this.#d.access.forgetGrant(name, subject);
   }
 
   async revoke(name: string, subject: string): Promise<boolean> {
-    const revoked = await this.#d.store.revoke(name, subject);
+    const revoked = await this.#d.guard(() => this.#d.store.revoke(name, subject));
     if (revoked) await this.#d.access.forgetGrant(name, subject);
     return revoked;
   }

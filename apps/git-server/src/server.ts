@@ -25,6 +25,7 @@ import { apiRoutes } from './routes/api.js';
 import { smartHttpRoutes } from './routes/smartHttp.js';
 import { RepoStore } from './storage/repoStore.js';
 import { MIGRATIONS } from './storage/schema.js';
+import { isDatabaseUnavailable } from './storage/unavailable.js';
 
 export interface GitServer {
   readonly app: FastifyInstance;
@@ -72,12 +73,12 @@ export async function createGitServer(config: GitServerConfig, options: ServerOp
       name: 'database',
       strategy: new ConsecutiveFailures(5),
       halfOpenAfterMs: 5_000,
+      // Only the database being out of reach counts; a query's own error says nothing about it.
+      isFailure: isDatabaseUnavailable,
     });
     life.own({ name: 'database breaker', close: () => dbBreaker.close() });
+    const guard = <T>(call: () => Promise<T>) => dbBreaker.execute(call);
     const store = new RepoStore(db);
-    const guardedStore = new RepoStore({
-      query: <R>(sql: string, params?: readonly unknown[]) => dbBreaker.execute(() => db.query<R>(sql, params)),
-    });
 
     const fleet = joinFleet(config.redisUrl, config.redisPrefix, config.revocationChannel);
     life.own({ name: 'redis', close: () => fleet.close() });
@@ -112,7 +113,7 @@ export async function createGitServer(config: GitServerConfig, options: ServerOp
       ...(fleet.rolesTier ? { secondLevel: fleet.rolesTier } : {}),
     });
     life.own({ name: 'role cache', close: () => roles.close() });
-    const access = new AccessCache(roles, (repo, subject) => guardedStore.access(repo, subject));
+    const access = new AccessCache(roles, (repo, subject) => guard(() => store.access(repo, subject)));
     const gate = new Gate(identities, access);
 
     const statsCache = new Cache<object>({
@@ -124,6 +125,7 @@ export async function createGitServer(config: GitServerConfig, options: ServerOp
     life.own({ name: 'stats cache', close: () => statsCache.close() });
     const repos = new RepoService({
       db,
+      guard,
       store,
       disk,
       access,

@@ -113,14 +113,12 @@ export interface StartOptions {
   readonly dataDir?: string;
   /** The token verifier's clock. */
   readonly now?: () => number;
-  /** Start the embedded database from nothing (an initdb) instead of a copy of an initialised folder. */
-  readonly freshDatabase?: boolean;
 }
 
 export async function startGitServer(issuer: TestIssuer, options: StartOptions = {}): Promise<Running> {
   const { env = {}, dataDir, now } = options;
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'git-server-'));
-  if (env.DATABASE_URL === undefined && options.freshDatabase !== true) await seedEmbeddedDatabase(dir);
+  if (env.DATABASE_URL === undefined) await seedEmbeddedDatabase(dir);
   const config = readConfig({
     PORT: '0',
     DATA_DIR: dir,

@@ -11,7 +11,6 @@
 //   DELETE /api/repos/:name/roles/:subject                                             (admin)
 //   GET    /api/pool                           repositories, disk, git processes, buffers (any valid token)
 // Errors are `{ error, message }`; the statuses follow the gate (401/403/404).
-import { BreakerOpenError } from '@perf/circuit-breaker';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authFailure, type Denied, type Gate } from '../auth/gate.js';
 import type { Identity } from '../auth/identity.js';
@@ -20,6 +19,7 @@ import { invalidRepoName, repoFromSegment } from '../git/repoName.js';
 import type { GitMetrics } from '../metrics.js';
 import type { RepoService } from '../repoService.js';
 import type { RepoRecord } from '../storage/repoStore.js';
+import { isDatabaseUnavailable } from '../storage/unavailable.js';
 import { countRefusal } from './refusal.js';
 
 export interface ApiDeps {
@@ -188,7 +188,7 @@ export function apiRoutes(app: FastifyInstance, deps: ApiDeps): void {
         if (error.status === 503) reply.header('retry-after', '5');
         return reply.code(error.status).send({ error: error.error, message: error.message });
       }
-      if (error instanceof BreakerOpenError) {
+      if (isDatabaseUnavailable(error)) {
         return reply
           .code(503)
           .header('retry-after', '5')
