@@ -115,19 +115,23 @@ export interface StartOptions {
   readonly now?: () => number;
 }
 
-export async function startGitServer(issuer: TestIssuer, options: StartOptions = {}): Promise<Running> {
+/**
+ * A server trusting `issuer`'s key file (AUTH_PUBLIC_KEY_FILE, unless the env names a JWKS URL), or,
+ * with `null`, only what `options.env` configures (e.g. a real auth server's issuer).
+ */
+export async function startGitServer(issuer: TestIssuer | null, options: StartOptions = {}): Promise<Running> {
   const { env = {}, dataDir, now } = options;
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'git-server-'));
   if (env.DATABASE_URL === undefined) await seedEmbeddedDatabase(dir);
-  const config = readConfig({
-    PORT: '0',
-    DATA_DIR: dir,
-    LOG_LEVEL: 'silent',
-    AUTH_ISSUER: issuer.issuer,
-    AUTH_AUDIENCE: issuer.audience,
-    ...(env.AUTH_JWKS_URL === undefined ? { AUTH_PUBLIC_KEY_FILE: issuer.keyFile } : {}),
-    ...env,
-  });
+  const trust =
+    issuer === null
+      ? {}
+      : {
+          AUTH_ISSUER: issuer.issuer,
+          AUTH_AUDIENCE: issuer.audience,
+          ...(env.AUTH_JWKS_URL === undefined ? { AUTH_PUBLIC_KEY_FILE: issuer.keyFile } : {}),
+        };
+  const config = readConfig({ PORT: '0', DATA_DIR: dir, LOG_LEVEL: 'silent', ...trust, ...env });
   const server = await createGitServer(config, { logger: false, ...(now ? { now } : {}) });
   const base = await server.listen();
   const api: Running['api'] = async (method, path, token, body) => {
@@ -148,10 +152,12 @@ export async function startGitServer(issuer: TestIssuer, options: StartOptions =
     dataDir: dir,
     api,
     async createRepo(owner, name, options = {}) {
+      if (issuer === null) throw new Error('createRepo needs a test issuer');
       const res = await api('POST', '/api/repos', issuer.token(owner), { name, public: options.public ?? false });
       if (res.status !== 201) throw new Error(`create ${name}: ${res.status} ${JSON.stringify(res.body)}`);
     },
     async grant(asAdmin, name, subject, role) {
+      if (issuer === null) throw new Error('grant needs a test issuer');
       const res = await api('PUT', `/api/repos/${name}/roles/${subject}`, issuer.token(asAdmin), { role });
       if (res.status !== 200) throw new Error(`grant ${role} on ${name}: ${res.status} ${JSON.stringify(res.body)}`);
     },
