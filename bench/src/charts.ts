@@ -99,15 +99,16 @@ export function boxPlot(c: Comparison): string {
     const s = k.stats;
     const heap = s.heap ? ` · ${formatBytes(s.heap.avg)}/call` : '';
     const gc = s.gc ? ` · gc ${formatNs(s.gc.avg)}` : '';
+    const rss = s.rss ? ` · peak RSS ${formatBytes(s.rss.max)}` : '';
     parts.push(
-      `<g class="box-row" ${attrs({ 'data-case': k.name, 'data-role': k.role, 'data-median': s.p50, 'data-p25': s.p25, 'data-p75': s.p75, 'data-heap': s.heap?.avg })}>`,
+      `<g class="box-row" ${attrs({ 'data-case': k.name, 'data-role': k.role, 'data-median': s.p50, 'data-p25': s.p25, 'data-p75': s.p75, 'data-heap': s.heap?.avg, 'data-rss': s.rss?.max })}>`,
       `<text x="${x0 - 10}" y="${y + 4}" text-anchor="end" fill="${COLORS.text}" font-weight="${k.role === 'ours' ? 700 : 400}"><title>${esc(k.name)}</title>${esc(clip(k.name, 18))}</text>`,
       `<line x1="${x(s.min)}" x2="${x(s.p99)}" y1="${y}" y2="${y}" stroke="${color}"/>`,
       `<line x1="${x(s.min)}" x2="${x(s.min)}" y1="${y - 6}" y2="${y + 6}" stroke="${color}"/>`,
       `<line x1="${x(s.p99)}" x2="${x(s.p99)}" y1="${y - 6}" y2="${y + 6}" stroke="${color}"/>`,
       `<rect class="box" x="${x(s.p25)}" y="${y - 10}" width="${Math.max(1, x(s.p75) - x(s.p25))}" height="20" fill="${color}" fill-opacity="0.25" stroke="${color}"/>`,
       `<line class="box-median" x1="${x(s.p50)}" x2="${x(s.p50)}" y1="${y - 10}" y2="${y + 10}" stroke="${color}" stroke-width="3"/>`,
-      `<text class="box-label" x="${x1 + 14}" y="${y + 4}" fill="${COLORS.text}">${esc(`median ${formatNs(s.p50)} · p99 ${formatNs(s.p99)}${heap}${gc}`)}</text>`,
+      `<text class="box-label" x="${x1 + 14}" y="${y + 4}" fill="${COLORS.text}">${esc(`median ${formatNs(s.p50)} · p99 ${formatNs(s.p99)}${heap}${gc}${rss}`)}</text>`,
       '</g>',
     );
   });

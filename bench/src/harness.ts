@@ -15,6 +15,19 @@ export interface CompareOptions {
   readonly goals?: readonly Goal[];
   /** Functions that are neither ours nor a peer but anchor the numbers (e.g. a plain field increment). */
   readonly references?: Readonly<Record<string, BenchFn>>;
+  /**
+   * For operations that take seconds (an app under load: a clone, a burst of requests), where
+   * mitata's sampling would take too long: each case runs this many times, the cases taking turns
+   * (ours, each peer, each reference, then again), so a machine that slows down mid-run slows them
+   * all alike. The samples are the wall times of the runs.
+   */
+  readonly runs?: number;
+  /**
+   * With `runs`: per case name (`ours`, a peer's, a reference's), a function returning the memory
+   * that case holds now, in bytes (e.g. the RSS of its server's processes). It is read every 20 ms
+   * during each run; each run's peak goes into `stats.rss`.
+   */
+  readonly rss?: Readonly<Record<string, () => number>>;
 }
 
 interface Declared {
@@ -80,6 +93,57 @@ async function measureCase(name: string, role: CaseResult['role'], fn: BenchFn):
   return { name, role, stats };
 }
 
+function sampleStats(times: number[], peaks: number[]): SampleStats {
+  const sorted = times.slice().sort((a, b) => a - b);
+  const at = (q: number) => sorted[(q * (sorted.length - 1)) | 0]!;
+  const rss = peaks.length > 0 ? { avg: mean(peaks), min: Math.min(...peaks), max: Math.max(...peaks) } : undefined;
+  return {
+    min: sorted[0]!,
+    max: sorted[sorted.length - 1]!,
+    avg: mean(sorted),
+    p25: at(0.25),
+    p50: at(0.5),
+    p75: at(0.75),
+    p99: at(0.99),
+    n: sorted.length,
+    samples: sorted,
+    ...(rss ? { rss } : {}),
+  };
+}
+
+const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+/** `runs` rounds of every case in turn, timed by the wall clock (see CompareOptions.runs). */
+async function measureRuns(d: Declared, runs: number): Promise<CaseResult[]> {
+  const cases: [string, CaseResult['role'], BenchFn][] = [
+    ['ours', 'ours', d.ours],
+    ...Object.entries(d.peers).map(([n, fn]): [string, CaseResult['role'], BenchFn] => [n, 'peer', fn]),
+    ...Object.entries(d.options.references ?? {}).map(([n, fn]): [string, CaseResult['role'], BenchFn] => [
+      n,
+      'reference',
+      fn,
+    ]),
+  ];
+  const times = cases.map((): number[] => []);
+  const peaks = cases.map((): number[] => []);
+  for (let round = 0; round < runs; round++) {
+    for (const [i, [name, , fn]] of cases.entries()) {
+      const read = d.options.rss?.[name];
+      let peak = read ? read() : 0;
+      const sampler = read ? setInterval(() => (peak = Math.max(peak, read())), 20) : undefined;
+      const started = process.hrtime.bigint();
+      try {
+        await fn();
+      } finally {
+        clearInterval(sampler);
+      }
+      times[i]!.push(Number(process.hrtime.bigint() - started));
+      if (read) peaks[i]!.push(Math.max(peak, read()));
+    }
+  }
+  return cases.map(([name, role], i) => ({ name, role, stats: sampleStats(times[i]!, peaks[i]!) }));
+}
+
 /**
  * Measures every declared comparison. Prints a table of medians and ours/peer
  * ratios; when run by `pnpm bench` (PERF_BENCH_OUT set) also writes the JSON.
@@ -89,6 +153,10 @@ export async function runSuite(file: string, filter = process.env.PERF_BENCH_GRE
   const comparisons: Comparison[] = [];
   for (const d of declared) {
     if (filter && !d.name.includes(filter)) continue;
+    if (d.options.runs !== undefined) {
+      comparisons.push({ name: d.name, cases: await measureRuns(d, d.options.runs), goals: d.options.goals ?? [] });
+      continue;
+    }
     const cases: CaseResult[] = [await measureCase('ours', 'ours', d.ours)];
     for (const [peer, fn] of Object.entries(d.peers)) cases.push(await measureCase(peer, 'peer', fn));
     for (const [ref, fn] of Object.entries(d.options.references ?? {})) {

@@ -40,7 +40,7 @@ function checkStats(v: Json, path: string): void {
   const samples = arr(s.samples, `${path}.samples`);
   if (samples.length === 0) throw new Invalid(`${path}.samples is empty`);
   for (const [i, x] of samples.entries()) num(x, `${path}.samples[${i}]`);
-  for (const k of ['heap', 'gc']) {
+  for (const k of ['heap', 'gc', 'rss']) {
     if (s[k] === undefined) continue;
     const m = obj(s[k], `${path}.${k}`);
     for (const f of ['avg', 'min', 'max']) num(m[f], `${path}.${k}.${f}`);

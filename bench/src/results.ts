@@ -18,6 +18,8 @@ export interface SampleStats {
   readonly heap?: MemoryStats;
   /** Time of a forced GC between samples, when mitata measured it. */
   readonly gc?: MemoryStats;
+  /** Peak resident memory in bytes of what served the case (an app bench's `rss` option), over its runs. */
+  readonly rss?: MemoryStats;
 }
 
 /** avg/min/max of a per-sample figure that mitata reports besides time. */
