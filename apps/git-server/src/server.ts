@@ -17,6 +17,7 @@ import type { RepoAccess } from './auth/roles.js';
 import { tokenVerifier } from './auth/trustedKeys.js';
 import type { GitServerConfig } from './config.js';
 import { joinFleet } from './fleet.js';
+import { GitLauncher } from './git/launcherClient.js';
 import { GitProcesses } from './git/processes.js';
 import { Repositories } from './git/repositories.js';
 import { type GitMetrics, gitMetrics } from './metrics.js';
@@ -62,7 +63,19 @@ export async function createGitServer(config: GitServerConfig, options: ServerOp
   });
   const life = new Lifecycle();
   let publicUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
-  const db = await openDatabase({ url: config.databaseUrl, dataDir: join(config.dataDir, 'db') });
+  // git output (stdout read through, stderr, ref advertisements, stats listings) goes through pooled, zeroed memory.
+  const pool = new BufferPool({ name: 'git-output', maxSize: 32 * MiB });
+  // Forked first, while this process is small: it starts every git process (see git/launcher.ts).
+  const launcher = new GitLauncher(pool);
+  let db: Database;
+  try {
+    await launcher.start();
+    db = await openDatabase({ url: config.databaseUrl, dataDir: join(config.dataDir, 'db') });
+  } catch (error) {
+    await launcher.close();
+    throw error;
+  }
+  life.own({ name: 'git launcher', close: () => launcher.close() });
   life.own({ name: 'database', close: () => db.close() });
   try {
     await migrate(db, 'git-server', MIGRATIONS);
@@ -83,13 +96,12 @@ export async function createGitServer(config: GitServerConfig, options: ServerOp
     const fleet = joinFleet(config.redisUrl, config.redisPrefix, config.revocationChannel);
     life.own({ name: 'redis', close: () => fleet.close() });
 
-    // git output (stderr, ref advertisements, stats listings) is captured in pooled, zeroed memory.
-    const pool = new BufferPool({ name: 'git-output', maxSize: 32 * MiB });
     const git = new GitProcesses({
       binary: config.gitBinary,
       maxConcurrent: config.gitProcesses,
       maxQueue: config.gitQueue,
       pool,
+      launcher,
     });
     const disk = new Repositories(config.reposDir, git);
     await disk.prepare();
@@ -141,7 +153,7 @@ export async function createGitServer(config: GitServerConfig, options: ServerOp
     });
     life.own({ name: 'metrics', close: async () => metrics.stop() });
     // Closed first after the server drained: running git requests finish, queued ones are handed back.
-    life.own({ name: 'git processes', close: () => git.breaker.close() });
+    life.own({ name: 'git processes', close: () => git.close() });
 
     smartHttpRoutes(app, {
       gate,

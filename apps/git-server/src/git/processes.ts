@@ -3,10 +3,12 @@
 // GIT_PROCESSES run at once, up to GIT_QUEUE more wait, the rest are turned
 // away at once (503) instead of piling up memory; and when git cannot be
 // started at all (binary missing, out of processes or descriptors) the circuit
-// opens and requests fail fast until a trial spawn works again.
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+// opens and requests fail fast until a trial spawn works again. The processes
+// themselves are started by the git launcher (launcher.ts).
 import type { BufferPool, OutputBuffer } from '@perf/buffer-pool';
 import { CircuitBreaker, ConsecutiveFailures } from '@perf/circuit-breaker';
+import type { GitChild, GitLauncher } from './launcherClient.js';
+import type { PooledReader } from './pooledReader.js';
 
 /** git could not be started (not a git failure: those are exit codes). */
 export class GitSpawnError extends Error {
@@ -19,6 +21,8 @@ export interface GitProcessesOptions {
   readonly maxQueue: number;
   /** Where stderr and short commands' output are captured. */
   readonly pool: BufferPool;
+  /** Started by the server before its heap grows (see launcher.ts). */
+  readonly launcher: GitLauncher;
 }
 
 export interface RunResult {
@@ -43,12 +47,14 @@ const STDERR_BYTES = 16 * 1024;
 
 export class GitProcesses {
   readonly breaker: CircuitBreaker;
+  readonly #launcher: GitLauncher;
   readonly #binary: string;
   readonly #pool: BufferPool;
 
   constructor(options: GitProcessesOptions) {
     this.#binary = options.binary;
     this.#pool = options.pool;
+    this.#launcher = options.launcher;
     this.breaker = new CircuitBreaker({
       name: 'git',
       strategy: new ConsecutiveFailures(5),
@@ -68,7 +74,7 @@ export class GitProcesses {
   session<T>(
     args: readonly string[],
     env: Readonly<Record<string, string>>,
-    session: (child: ChildProcessWithoutNullStreams, stderr: () => string) => Promise<T>,
+    session: (child: GitChild, stderr: () => string) => Promise<T>,
   ): Promise<T> {
     return this.breaker.execute(async () => {
       const child = await this.#spawn(args, env);
@@ -77,7 +83,7 @@ export class GitProcesses {
       try {
         return await session(child, () => err.toString());
       } finally {
-        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+        if (!child.exited) child.kill('SIGKILL');
         err.release();
       }
     });
@@ -94,7 +100,7 @@ export class GitProcesses {
       child.stdin.end();
       const out = this.#pool.output({ maxBytes: options.maxBytes ?? 1024 * 1024 });
       try {
-        const [code] = await Promise.all([exitOf(child), out.writeFrom(child.stdout)]);
+        const [code] = await Promise.all([child.exit, captureInto(child.stdout, out)]);
         return { code, stdout: out.toString(), truncated: out.truncated, stderr: stderr() };
       } finally {
         out.release();
@@ -102,28 +108,24 @@ export class GitProcesses {
     });
   }
 
-  #spawn(args: readonly string[], env: Readonly<Record<string, string>>): Promise<ChildProcessWithoutNullStreams> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(this.#binary, args, { env: childEnvironment(env), stdio: 'pipe' });
-      const onError = (error: Error) => reject(new GitSpawnError(`cannot start ${this.#binary}: ${error.message}`));
-      child.once('error', onError);
-      child.once('spawn', () => {
-        child.off('error', onError);
-        // Errors after the start (a pipe closed early) surface through the streams and the exit code.
-        child.on('error', () => {});
-        resolve(child);
-      });
-    });
+  async #spawn(args: readonly string[], env: Readonly<Record<string, string>>): Promise<GitChild> {
+    try {
+      return await this.#launcher.spawn(this.#binary, args, childEnvironment(env));
+    } catch (error) {
+      throw new GitSpawnError(`cannot start ${this.#binary}: ${(error as Error).message}`);
+    }
+  }
+
+  /** Stops taking git requests (queued ones are handed back) and waits for the running ones. */
+  close(): Promise<void> {
+    return this.breaker.close();
   }
 }
 
-/** The exit code (128 + n for a signal, as a shell reports it). */
-export function exitOf(child: ChildProcessWithoutNullStreams): Promise<number> {
-  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
-  if (child.signalCode !== null) return Promise.resolve(128 + signalNumber(child.signalCode));
-  return new Promise((resolve) =>
-    child.once('exit', (code, signal) => resolve(code ?? 128 + signalNumber(signal ?? 'SIGKILL'))),
-  );
+/** Copies all of git's output into `out` (bounded: past its maxBytes it is cut, and the rest read and dropped). */
+export async function captureInto(reader: PooledReader, out: OutputBuffer): Promise<void> {
+  for await (const chunk of reader) {
+    out.write(chunk.bytes);
+    chunk.release();
+  }
 }
-
-const signalNumber = (signal: NodeJS.Signals): number => (signal === 'SIGTERM' ? 15 : signal === 'SIGPIPE' ? 13 : 9);

@@ -5,15 +5,15 @@
 // served by `git upload-pack` / `git receive-pack --stateless-rpc`: the body
 // (gunzipped when the client compressed it, and bounded) streams into the
 // process and its output streams back, with backpressure both ways.
-import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import type { ServerResponse } from 'node:http';
-import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { BreakerOpenError, BulkheadFullError } from '@perf/circuit-breaker';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Gate } from '../auth/gate.js';
 import { BodyAbortedError, BodyLimit, BodyTooLargeError, requestBody } from '../git/bodyLimit.js';
-import { exitOf, type GitProcesses, GitSpawnError } from '../git/processes.js';
+import type { GitChild } from '../git/launcherClient.js';
+import type { Chunk } from '../git/pooledReader.js';
+import { captureInto, type GitProcesses, GitSpawnError } from '../git/processes.js';
 import {
   gitProtocol,
   isService,
@@ -104,7 +104,7 @@ async function advertise(
       child.stdin.end();
       const out = deps.git.output(MAX_ADVERTISEMENT_BYTES);
       try {
-        const [code] = await Promise.all([exitOf(child), out.writeFrom(child.stdout)]);
+        const [code] = await Promise.all([child.exit, captureInto(child.stdout, out)]);
         if (code !== 0 || out.truncated) {
           const truncated = out.truncated;
           out.release();
@@ -208,7 +208,7 @@ interface ExchangeArgs {
   readonly service: ServiceName;
   readonly req: FastifyRequest<RepoParams>;
   readonly reply: FastifyReply;
-  readonly child: ChildProcessWithoutNullStreams;
+  readonly child: GitChild;
   readonly stderr: () => string;
   readonly limit: number;
   readonly gzip: boolean;
@@ -227,15 +227,19 @@ async function exchange(a: ExchangeArgs): Promise<Exchanged | undefined> {
   // On a failure the pipeline closes git's stdin: git sees its input end early, fails and cleans up
   // after itself (a push's quarantined objects are removed). It is never killed for it.
   const feeding = pipeline(requestBody(body, a.gzip, limit), child.stdin).catch((error: unknown) => {
-    // git stops reading once it has what it needs (EPIPE); anything else ends the exchange.
-    if ((error as NodeJS.ErrnoException).code !== 'EPIPE') inputError = error;
+    // git stops reading once it has what it needs (EPIPE, or ECONNRESET on its socket); anything else ends the exchange.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EPIPE' && code !== 'ECONNRESET') inputError = error;
   });
 
-  const first = await firstChunk(child.stdout);
+  const first = await child.stdout.next().catch(() => undefined);
   // A body that failed is answered as such even when git has begun to complain about its end.
   if (first === undefined || inputError !== undefined) {
-    if (first !== undefined) child.stdout.resume();
-    const code = await exitOf(child);
+    if (first !== undefined) {
+      first.release();
+      void child.stdout.drain();
+    }
+    const code = await child.exit;
     await feeding;
     if (inputError instanceof BodyAbortedError) {
       reply.hijack().raw.destroy(); // the client went away: nobody to answer
@@ -263,16 +267,13 @@ async function exchange(a: ExchangeArgs): Promise<Exchanged | undefined> {
   const res = reply.hijack().raw;
   res.writeHead(200, { ...NO_CACHE, 'content-type': `application/x-${a.service}-result` });
   let bytesOut = 0;
-  let sending: Promise<unknown> = Promise.resolve();
-  if (first !== undefined) {
-    bytesOut = first.length;
-    res.write(first);
-    child.stdout.on('data', (chunk: Buffer) => {
-      bytesOut += chunk.length;
-    });
-    sending = sendOutput(child, res, a.service);
-  } else res.end();
-  const [code] = await Promise.all([exitOf(child), sending, feeding]);
+  const sending =
+    first === undefined
+      ? new Promise<void>((resolve) => res.end(resolve))
+      : sendOutput(first, child, res, a.service, (n) => {
+          bytesOut += n;
+        });
+  const [code] = await Promise.all([child.exit, sending, feeding]);
   if (code !== 0 && !isGone(res)) {
     a.req.log.warn({ service: a.service, code, stderr: a.stderr() }, 'git exited with an error after answering');
   }
@@ -280,49 +281,65 @@ async function exchange(a: ExchangeArgs): Promise<Exchanged | undefined> {
 }
 
 /**
- * Pipes git's answer to the response. When the client goes away first, a
- * fetch is stopped (nothing changes on the server), but a push is left to
- * finish on its own, its output drained, so that its ref updates are either
- * done or never started: killing it could leave a ref lock behind.
+ * Writes git's answer to the response, each pooled chunk given back once the
+ * socket is done with it, waiting for the socket when it is full. When the
+ * client goes away first, a fetch is stopped (nothing changes on the server),
+ * but a push is left to finish on its own, its output drained, so that its
+ * ref updates are either done or never started: killing it could leave a ref
+ * lock behind.
  */
-function sendOutput(child: ChildProcessWithoutNullStreams, res: ServerResponse, service: ServiceName): Promise<void> {
-  return new Promise((resolve) => {
-    child.stdout.pipe(res);
-    res.once('close', () => {
-      if (!res.writableFinished) {
-        child.stdout.unpipe(res);
-        if (service === 'git-upload-pack') child.kill('SIGTERM');
-        else child.stdout.resume();
+async function sendOutput(
+  first: Chunk,
+  child: GitChild,
+  res: ServerResponse,
+  service: ServiceName,
+  sent: (bytes: number) => void,
+): Promise<void> {
+  let gone = false;
+  const onClose = () => {
+    gone = !res.writableFinished;
+  };
+  res.once('close', onClose);
+  try {
+    for (
+      let chunk: Chunk | undefined = first;
+      chunk !== undefined;
+      chunk = await child.stdout.next().catch(() => undefined)
+    ) {
+      if (gone) {
+        chunk.release();
+        break;
       }
+      sent(chunk.bytes.length);
+      const written = chunk;
+      if (!res.write(written.bytes, () => written.release())) await writable(res);
+    }
+  } finally {
+    res.off('close', onClose);
+  }
+  if (!gone) {
+    await new Promise<void>((resolve) => res.end(resolve));
+    return;
+  }
+  if (service === 'git-upload-pack') child.kill('SIGTERM');
+  await child.stdout.drain();
+}
+
+/** Resolves when the response can take more (drain), or will take nothing more (close). */
+function writable(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
       resolve();
-    });
+    };
+    res.once('drain', done);
+    res.once('close', done);
   });
 }
 
 const repoOf = (req: FastifyRequest<RepoParams>): string => repoFromSegment(req.params.repo) ?? '';
 const isGone = (res: ServerResponse): boolean => res.destroyed && !res.writableFinished;
-
-/** The first chunk of a stream, or undefined when it ends (or fails) without one; the stream is left paused. */
-function firstChunk(stream: Readable): Promise<Buffer | undefined> {
-  return new Promise((resolve) => {
-    const finish = (chunk: Buffer | undefined) => {
-      stream.off('data', onData);
-      stream.off('end', onEnd);
-      stream.off('close', onEnd);
-      stream.off('error', onEnd);
-      resolve(chunk);
-    };
-    const onData = (chunk: Buffer) => {
-      stream.pause();
-      finish(chunk);
-    };
-    const onEnd = () => finish(undefined);
-    stream.on('data', onData);
-    stream.once('end', onEnd);
-    stream.once('close', onEnd);
-    stream.once('error', onEnd);
-  });
-}
 
 /** Runs `work` in a git slot; a full bulkhead or an open circuit is answered with 503 at once (then undefined). */
 async function inSlot<T>(deps: SmartHttpDeps, reply: FastifyReply, work: () => Promise<T>): Promise<T | undefined> {
