@@ -37,7 +37,7 @@ describe.skipIf(privateRedisSkip)('with the auth server of apps/auth-server', ()
     tmp = mkdtempSync(join(tmpdir(), 'git-auth-'));
     redis = await startPrivateRedis();
     const authData = join(tmp, 'auth');
-    await seedEmbeddedDatabase(authData);
+    await seedEmbeddedDatabase(authData, { migrated: false });
     auth = await spawnMain(appDir('auth-server'), { DATA_DIR: authData, REDIS_URL: redis.url });
     demo = JSON.parse(readFileSync(join(authData, 'demo-client.json'), 'utf8'));
     // Only the issuer is configured: the JWKS URL and the audience are the defaults `npm start` relies on.

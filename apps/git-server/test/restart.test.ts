@@ -61,6 +61,10 @@ describe('a data folder across restarts', () => {
     const metrics = await (await fetch(`${server.base}/metrics`)).text();
     expect(metrics).toContain('git_server_breaker_open{breaker="git"} 1');
     expect(metrics).toMatch(/git_requests_rejected_total\{reason="unavailable"\} 6/);
+    // The API's uses of git answer the same way.
+    expect((await server.api('GET', '/api/repos/kept/stats', issuer.token('alice'))).status).toBe(503);
+    expect((await server.api('POST', '/api/repos', issuer.token('alice'), { name: 'not-now' })).status).toBe(503);
+    expect((await server.api('GET', '/api/repos/not-now', issuer.token('alice'))).status).toBe(404);
     await server.stop({ keepData: true });
     server = undefined;
   });

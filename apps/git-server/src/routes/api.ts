@@ -11,10 +11,12 @@
 //   DELETE /api/repos/:name/roles/:subject                                             (admin)
 //   GET    /api/pool                           repositories, disk, git processes, buffers (any valid token)
 // Errors are `{ error, message }`; the statuses follow the gate (401/403/404).
+import { BulkheadFullError } from '@perf/circuit-breaker';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authFailure, type Denied, type Gate } from '../auth/gate.js';
 import type { Identity } from '../auth/identity.js';
 import { ADMIN, isRole, type Level, READ, WRITE } from '../auth/roles.js';
+import { GitSpawnError } from '../git/processes.js';
 import { invalidRepoName, repoFromSegment } from '../git/repoName.js';
 import type { GitMetrics } from '../metrics.js';
 import type { RepoService } from '../repoService.js';
@@ -187,6 +189,12 @@ export function apiRoutes(app: FastifyInstance, deps: ApiDeps): void {
         }
         if (error.status === 503) reply.header('retry-after', '5');
         return reply.code(error.status).send({ error: error.error, message: error.message });
+      }
+      if (error instanceof GitSpawnError || error instanceof BulkheadFullError) {
+        return reply
+          .code(503)
+          .header('retry-after', '5')
+          .send({ error: 'unavailable', message: 'git cannot be run on the server now; retry shortly' });
       }
       if (isDatabaseUnavailable(error)) {
         return reply
