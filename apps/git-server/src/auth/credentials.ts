@@ -10,8 +10,36 @@ export type Presented =
 
 const ANONYMOUS: Presented = { kind: 'anonymous' };
 
+// Basic credentials are base64 that every request of a client repeats; decoding
+// ~500 characters costs ~0.9 µs, half of a request's budget. So the last header
+// seen in each of 256 slots is kept with its result: a slot is picked from the
+// header's length and last characters (no hashing of the whole string), and a
+// hit needs the whole header to be equal. Tokens that share a slot replace each
+// other: a miss costs one decoding, never a wrong answer.
+const SLOTS = 256;
+const seenHeaders: (string | undefined)[] = new Array(SLOTS);
+const seenResults: Presented[] = new Array(SLOTS);
+
+function slotOf(header: string): number {
+  const n = header.length;
+  return (
+    (n * 31 + header.charCodeAt(n - 1) * 7 + header.charCodeAt(n - 3) * 131 + header.charCodeAt(n - 7)) & (SLOTS - 1)
+  );
+}
+
 export function presentedToken(header: string | undefined): Presented {
   if (header === undefined || header === '') return ANONYMOUS;
+  // Short headers cost nothing to decode; very long ones (junk) are not worth keeping.
+  if (header.length < 16 || header.length > 12_288) return decode(header);
+  const slot = slotOf(header);
+  if (seenHeaders[slot] === header) return seenResults[slot] as Presented;
+  const presented = decode(header);
+  seenHeaders[slot] = header;
+  seenResults[slot] = presented;
+  return presented;
+}
+
+function decode(header: string): Presented {
   const space = header.indexOf(' ');
   const scheme = (space < 0 ? header : header.slice(0, space)).toLowerCase();
   const rest = space < 0 ? '' : header.slice(space + 1).trim();
