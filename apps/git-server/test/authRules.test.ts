@@ -30,6 +30,20 @@ describe('presentedToken', () => {
   );
 });
 
+describe('presentedToken keeps decoded headers per slot', () => {
+  it('never answers a header with the token of another that falls in the same slot', () => {
+    // Same length and same last characters: the same slot, different tokens.
+    const a = `Basic ${b64(`x:token-AAAA-${'1'.repeat(40)}`)}`;
+    const b = `Basic ${b64(`x:token-BBBB-${'1'.repeat(40)}`)}`;
+    expect(a.length).toBe(b.length);
+    expect(a.slice(-8)).toBe(b.slice(-8));
+    for (let round = 0; round < 3; round++) {
+      expect(presentedToken(a)).toMatchObject({ token: `token-AAAA-${'1'.repeat(40)}` });
+      expect(presentedToken(b)).toMatchObject({ token: `token-BBBB-${'1'.repeat(40)}` });
+    }
+  });
+});
+
 describe('scopeCeiling', () => {
   it.each([
     ['git:read git:write', ADMIN],
