@@ -36,6 +36,8 @@ export interface GitServer {
   readonly verifier: Verifier;
   readonly metrics: GitMetrics;
   readonly repos: RepoService;
+  /** Starts the git processes (see git/launcher.ts). */
+  readonly launcher: GitLauncher;
   /** The base of clone URLs: PUBLIC_URL, or where the server listens. */
   readonly publicUrl: string;
   /** Listens on the configured host and port; resolves with the base URL. */
@@ -177,6 +179,7 @@ export async function createGitServer(config: GitServerConfig, options: ServerOp
       verifier,
       metrics,
       repos,
+      launcher,
       async listen() {
         await app.listen({ host: config.host, port: config.port });
         const { port } = app.server.address() as { port: number };

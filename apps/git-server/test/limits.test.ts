@@ -3,7 +3,7 @@
 // large (declared, streamed, or a gzip bomb), wrong content types and
 // encodings, the dumb protocol, a full bulkhead, and a client that goes away.
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
+import { type ClientRequest, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -143,24 +143,29 @@ describe('what git endpoints accept', () => {
   });
 });
 
+/** A push that sends its commands and then stalls: receive-pack waits for the rest, holding the one slot. */
+function holdPush(): ClientRequest {
+  const { hostname, port } = new URL(server.base);
+  const held = request({
+    host: hostname,
+    port,
+    method: 'POST',
+    path: '/limits.git/git-receive-pack',
+    headers: { authorization: auth, 'content-type': 'application/x-git-receive-pack-request' },
+  });
+  held.on('error', () => {});
+  const command = `${'0'.repeat(40)} ${tip} refs/heads/held\0report-status`;
+  held.write(`${(command.length + 4).toString(16).padStart(4, '0')}${command}`);
+  return held;
+}
+const running = async () =>
+  (await (await fetch(`${server.base}/metrics`)).text()).match(/git_processes\{state="running"\} (\d+)/)?.[1];
+
 describe('the git process bulkhead (GIT_PROCESSES=1, GIT_QUEUE=0)', () => {
   it('answers 503 while the one slot is taken, frees it when the client holding it goes away', async () => {
-    // A push that sends its commands and then stalls: receive-pack waits for the rest, holding the slot.
-    const { hostname, port } = new URL(server.base);
-    const held = request({
-      host: hostname,
-      port,
-      method: 'POST',
-      path: '/limits.git/git-receive-pack',
-      headers: { authorization: auth, 'content-type': 'application/x-git-receive-pack-request' },
-    });
-    held.on('error', () => {});
-    const command = `${'0'.repeat(40)} ${tip} refs/heads/held\0report-status`;
-    held.write(`${(command.length + 4).toString(16).padStart(4, '0')}${command}`);
+    const held = holdPush();
     try {
       // Until receive-pack runs, a fetch could take the slot first: wait for the push to hold it.
-      const running = async () =>
-        (await (await fetch(`${server.base}/metrics`)).text()).match(/git_processes\{state="running"\} (\d+)/)?.[1];
       await expect.poll(running, { timeout: 5_000, interval: 20 }).toBe('1');
       const busy = await fetch(`${server.base}/limits.git/info/refs?service=git-upload-pack`, {
         headers: { authorization: auth },
@@ -176,5 +181,63 @@ describe('the git process bulkhead (GIT_PROCESSES=1, GIT_QUEUE=0)', () => {
     expect(await git.ok(['ls-remote', `${server.base}/limits.git`], { token: issuer.token('alice') })).not.toContain(
       'refs/heads/held',
     );
+  });
+
+  it('a fetch whose client went away mid-answer is stopped and frees its slot (git would block on a full socket)', async () => {
+    // 8 MB of random bytes, written into the bare repository directly: an answer larger than socket buffers hold.
+    const repo = join(server.server.config.reposDir, 'limits.git');
+    const work = join(tmp, 'large');
+    await git.ok(['clone', repo, work]);
+    const random = seededRandom(8);
+    writeFileSync(join(work, 'large.bin'), Buffer.from(Array.from({ length: 8 * MiB }, () => (random() * 256) | 0)));
+    await git.ok(['add', 'large.bin'], { cwd: work });
+    await git.ok(['commit', '--quiet', '-m', 'large'], { cwd: work });
+    await git.ok(['push', '--quiet', 'origin', 'main'], { cwd: work });
+    const large = (await git.ok(['rev-parse', 'HEAD'], { cwd: work })).trim();
+
+    const { hostname, port } = new URL(server.base);
+    const body = `0032want ${large}\n00000009done\n`;
+    await new Promise<void>((resolve, reject) => {
+      const req = request(
+        {
+          host: hostname,
+          port,
+          method: 'POST',
+          path: '/limits.git/git-upload-pack',
+          headers: { authorization: auth, ...uploadRequest },
+        },
+        (res) => {
+          expect(res.statusCode).toBe(200);
+          // The first bytes of the pack arrive; the client then goes away without reading the rest.
+          res.once('data', () => {
+            req.destroy();
+            resolve();
+          });
+        },
+      );
+      req.on('error', () => {});
+      req.on('close', () => resolve());
+      req.end(body);
+      setTimeout(() => reject(new Error('no answer within 10 s')), 10_000).unref();
+    });
+    // git would block on a full socket forever if it were not stopped: the slot comes back.
+    await expect.poll(running, { timeout: 5_000, interval: 20 }).toBe('0');
+    expect(await refsStatus()).toBe(200);
+  });
+
+  it('a launcher that dies is replaced at the next start, and the git it had started frees its slot', async () => {
+    const held = holdPush();
+    try {
+      await expect.poll(running, { timeout: 5_000, interval: 20 }).toBe('1');
+      const pid = server.server.launcher.pid;
+      expect(pid).toBeTypeOf('number');
+      process.kill(pid as number, 'SIGKILL');
+      await expect.poll(() => server.server.launcher.pid, { timeout: 5_000, interval: 20 }).toBeUndefined();
+    } finally {
+      held.destroy(); // receive-pack, orphaned, sees its input end and exits; nobody reports it
+    }
+    await expect.poll(running, { timeout: 5_000, interval: 20 }).toBe('0');
+    expect(await refsStatus()).toBe(200);
+    expect(server.server.launcher.pid).toBeTypeOf('number');
   });
 });

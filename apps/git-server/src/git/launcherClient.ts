@@ -62,6 +62,11 @@ export class GitLauncher {
     this.#pool = pool;
   }
 
+  /** The launcher's process id (undefined before it started or after it died). */
+  get pid(): number | undefined {
+    return this.#process?.pid;
+  }
+
   /** Forks the launcher now (it is small only if forked before the server's heap grows). */
   start(): Promise<void> {
     if (this.#closed) return Promise.reject(new LaunchError('the git launcher is closed'));
@@ -92,9 +97,14 @@ export class GitLauncher {
       child.once('exit', (code, signal) => {
         reject(new LaunchError(`the git launcher exited (${code ?? signal}) before it was ready`));
         this.#process = undefined;
-        this.#ready = undefined;
+        this.#ready = undefined; // the next spawn forks a new one
+        // Processes not started yet fail; those running go on (their sockets are ours), but their
+        // exit will never be reported: it is settled now, as unknown (255), so no request waits for it.
         const error = new LaunchError(`the git launcher exited (${code ?? signal})`);
-        for (const w of this.#waiting.values()) w.failed(error);
+        for (const w of this.#waiting.values()) {
+          w.failed(error);
+          w.exited(255);
+        }
         this.#waiting.clear();
       });
     });
