@@ -110,5 +110,7 @@ process.on('message', (message: Inbound) => {
 });
 // The server is gone: so is this process (git processes it started end when their sockets close).
 process.on('disconnect', () => process.exit(0));
-// An abstract Unix socket: its name, after a NUL, is the server's to choose and nobody else's to see.
-server.listen(`\0${name}`, () => send({ ready: true }));
+// A path (other systems) or the name of an abstract Unix socket (Linux), which no file exposes.
+server.listen(name.startsWith('/') ? name : `\0${name}`, () => send({ ready: true }));
+// A socket file goes with the process.
+process.on('exit', () => server.close());

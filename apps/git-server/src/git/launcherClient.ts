@@ -5,6 +5,8 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { BufferPool } from '@perf/buffer-pool';
@@ -75,10 +77,12 @@ export class GitLauncher {
   }
 
   #fork(): Promise<void> {
-    // An abstract Unix socket (Linux: the name starts with NUL): no file to clean up, unreachable from outside this machine.
+    // On Linux an abstract Unix socket (the name starts with NUL): no file to clean up. Elsewhere a
+    // socket file in the temporary folder.
     const name = `perf-git-server-${process.pid}-${randomBytes(6).toString('hex')}`;
-    this.#path = `\0${name}`;
-    const child = fork(launcherFile, [name], {
+    const where = process.platform === 'linux' ? name : join(tmpdir(), `${name}.sock`);
+    this.#path = process.platform === 'linux' ? `\0${name}` : where;
+    const child = fork(launcherFile, [where], {
       execArgv,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       serialization: 'json',
