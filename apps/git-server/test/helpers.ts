@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSigner, type Signer } from '@perf/jwt-cache';
+import { seededRandom } from '@perf/testing';
 import { readConfig } from '../src/config.js';
 import { createGitServer, type GitServer } from '../src/server.js';
 import { seedEmbeddedDatabase } from './embedded.js';
@@ -303,6 +304,15 @@ export function rawGet(
     req.on('error', reject);
     req.end();
   });
+}
+
+/** `n` seeded random bytes (incompressible: git packs them as they are). */
+export function noise(seed: number, n: number): Buffer {
+  const random = seededRandom(seed);
+  const b = Buffer.allocUnsafe(n);
+  for (let i = 0; i + 4 <= n; i += 4) b.writeUInt32LE((random() * 0x1_0000_0000) >>> 0, i);
+  for (let i = n - (n % 4); i < n; i++) b[i] = (random() * 256) | 0;
+  return b;
 }
 
 export const basic = (token: string): string => `Basic ${Buffer.from(`x-token:${token}`).toString('base64')}`;

@@ -7,9 +7,8 @@ import { type ClientRequest, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { seededRandom } from '@perf/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { basic, GitCli, type Running, startGitServer, type TestIssuer, testIssuer } from './helpers.js';
+import { basic, GitCli, noise, type Running, startGitServer, type TestIssuer, testIssuer } from './helpers.js';
 
 let tmp: string;
 let issuer: TestIssuer;
@@ -93,8 +92,7 @@ describe('request sizes', () => {
     const work = join(tmp, 'big-push');
     await git.ok(['clone', `${server.base}/limits.git`, work], { token: issuer.token('alice') });
     // Random bytes do not compress: the pack is ~2 MiB.
-    const random = seededRandom(18);
-    writeFileSync(join(work, 'noise.bin'), Buffer.from(Array.from({ length: 2 * MiB }, () => (random() * 256) | 0)));
+    writeFileSync(join(work, 'noise.bin'), noise(18, 2 * MiB));
     await git.ok(['add', 'noise.bin'], { cwd: work });
     await git.ok(['commit', '--quiet', '-m', 'noise'], { cwd: work });
     const r = await git.run(['push', 'origin', 'main'], { cwd: work, token: issuer.token('alice') });
@@ -188,8 +186,7 @@ describe('the git process bulkhead (GIT_PROCESSES=1, GIT_QUEUE=0)', () => {
     const repo = join(server.server.config.reposDir, 'limits.git');
     const work = join(tmp, 'large');
     await git.ok(['clone', repo, work]);
-    const random = seededRandom(8);
-    writeFileSync(join(work, 'large.bin'), Buffer.from(Array.from({ length: 8 * MiB }, () => (random() * 256) | 0)));
+    writeFileSync(join(work, 'large.bin'), noise(8, 8 * MiB));
     await git.ok(['add', 'large.bin'], { cwd: work });
     await git.ok(['commit', '--quiet', '-m', 'large'], { cwd: work });
     await git.ok(['push', '--quiet', 'origin', 'main'], { cwd: work });
