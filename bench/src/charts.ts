@@ -97,7 +97,7 @@ export function boxPlot(c: Comparison): string {
       .map(([name, v]) => ` · ${formatExtra(name, v)}`)
       .join('');
     parts.push(
-      `<g class="box-row" ${attrs({ 'data-case': k.name, 'data-role': k.role, 'data-median': s.p50, 'data-p25': s.p25, 'data-p75': s.p75, 'data-heap': s.heap?.avg })}>`,
+      `<g class="box-row" ${attrs({ 'data-case': k.name, 'data-role': k.role, 'data-median': s.p50, 'data-p25': s.p25, 'data-p75': s.p75, 'data-heap': s.heap?.avg, 'data-rss': k.extra?.peakRssBytes })}>`,
       `<text x="${x0 - 10}" y="${y + 4}" text-anchor="end" fill="${COLORS.text}" font-weight="${k.role === 'ours' ? 700 : 400}"><title>${esc(k.name)}</title>${esc(clip(k.name, 18))}</text>`,
       `<line x1="${x(s.min)}" x2="${x(s.p99)}" y1="${y}" y2="${y}" stroke="${color}"/>`,
       `<line x1="${x(s.min)}" x2="${x(s.min)}" y1="${y - 6}" y2="${y + 6}" stroke="${color}"/>`,

@@ -15,6 +15,19 @@ export interface CompareOptions {
   readonly goals?: readonly Goal[];
   /** Functions that are neither ours nor a peer but anchor the numbers (e.g. a plain field increment). */
   readonly references?: Readonly<Record<string, BenchFn>>;
+  /**
+   * For operations that take seconds (an app under load: a clone, a burst of requests), where
+   * mitata's sampling would take too long: each case runs this many times, the cases taking turns
+   * (ours, each peer, each reference, then again), so a machine that slows down mid-run slows them
+   * all alike. The samples are the wall times of the runs.
+   */
+  readonly runs?: number;
+  /**
+   * With `runs`: per case name (`ours`, a peer's, a reference's), a function returning the memory
+   * that case holds now, in bytes (e.g. the RSS of its server's processes). It is read every 20 ms
+   * during each run; the highest peak of its runs goes into the case's `extra.peakRssBytes`.
+   */
+  readonly rss?: Readonly<Record<string, () => number>>;
 }
 
 interface Declared {
@@ -114,6 +127,41 @@ async function measureCase(name: string, role: CaseResult['role'], fn: BenchFn):
   return { name, role, stats };
 }
 
+/** `runs` rounds of every case in turn, timed by the wall clock (see CompareOptions.runs). */
+async function measureRuns(d: Declared, runs: number): Promise<CaseResult[]> {
+  const cases: [string, CaseResult['role'], BenchFn][] = [
+    ['ours', 'ours', d.ours],
+    ...Object.entries(d.peers).map(([n, fn]): [string, CaseResult['role'], BenchFn] => [n, 'peer', fn]),
+    ...Object.entries(d.options.references ?? {}).map(([n, fn]): [string, CaseResult['role'], BenchFn] => [
+      n,
+      'reference',
+      fn,
+    ]),
+  ];
+  const times = cases.map((): number[] => []);
+  const peaks = cases.map((): number[] => []);
+  for (let round = 0; round < runs; round++) {
+    for (const [i, [name, , fn]] of cases.entries()) {
+      const read = d.options.rss?.[name];
+      let peak = read ? read() : 0;
+      const sampler = read ? setInterval(() => (peak = Math.max(peak, read())), 20) : undefined;
+      const started = process.hrtime.bigint();
+      try {
+        await fn();
+      } finally {
+        clearInterval(sampler);
+      }
+      times[i]!.push(Number(process.hrtime.bigint() - started));
+      if (read) peaks[i]!.push(Math.max(peak, read()));
+    }
+  }
+  return cases.map(([name, role], i): CaseResult => {
+    const stats = sampleStats(times[i]!);
+    const peak = peaks[i]!;
+    return peak.length > 0 ? { name, role, stats, extra: { peakRssBytes: Math.max(...peak) } } : { name, role, stats };
+  });
+}
+
 /**
  * Measures every declared comparison. Prints a table of medians and ours/peer
  * ratios; when run by `pnpm bench` (PERF_BENCH_OUT set) also writes the JSON.
@@ -127,6 +175,10 @@ export async function runSuite(file: string, filter = process.env.PERF_BENCH_GRE
       const cases = [fromSamples('ours', 'ours', d.ours)];
       for (const [peer, samples] of Object.entries(d.peers)) cases.push(fromSamples(peer, 'peer', samples));
       comparisons.push({ name: d.name, cases, goals: d.options.goals ?? [] });
+      continue;
+    }
+    if (d.options.runs !== undefined) {
+      comparisons.push({ name: d.name, cases: await measureRuns(d, d.options.runs), goals: d.options.goals ?? [] });
       continue;
     }
     const cases: CaseResult[] = [await measureCase('ours', 'ours', d.ours)];

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -100,6 +100,39 @@ await runSuite(import.meta.url);
     const text = JSON.stringify(run).replace('"cpuPercent":3.5', '"cpuPercent":"3.5"');
     expect(() => parseRun(text, 'bad.json')).toThrow(CorruptResultsError);
     expect(() => parseRun(text, 'bad.json')).toThrow('extra.cpuPercent is missing or not a finite number');
+  });
+
+  it('measures slow operations by runs, the cases taking turns, with the peak memory of each run (an app bench)', () => {
+    const dir = tempDir();
+    const harness = pathToFileURL(join(import.meta.dirname, '..', 'src', 'harness.ts')).href;
+    writeFileSync(
+      join(dir, 'runs.bench.ts'),
+      `import { compare, runSuite } from '${harness}';
+const order: string[] = [];
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+let held = 1000;
+compare(
+  'slow',
+  { ours: async () => { order.push('o'); held = 5000; await pause(60); held = 1000; }, peers: { peer: async () => { order.push('p'); await pause(30); } } },
+  { runs: 3, rss: { ours: () => held } },
+);
+const result = await runSuite(import.meta.url);
+if (order.join('') !== 'opopop') throw new Error('cases did not take turns: ' + order.join(''));
+void result;
+`,
+    );
+    writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
+    const { run, failed } = runBenchmarks([{ name: '@perf/app', dir, files: [join(dir, 'runs.bench.ts')] }]);
+    expect(failed).toBe(0);
+    const [ours, peer] = run.packages[0]!.suites[0]!.comparisons[0]!.cases;
+    expect(ours!.stats.n).toBe(3);
+    expect(ours!.stats.samples).toHaveLength(3);
+    expect(ours!.stats.p50).toBeGreaterThanOrEqual(55e6); // ≥ 55 ms, in ns
+    expect(ours!.extra).toEqual({ peakRssBytes: 5000 });
+    expect(peer!.extra).toBeUndefined();
+    writeJson(dir, '2026-11-30T10-00-00-000Z.json', run);
+    const { index } = buildReport({ resultsDir: dir, outDir: join(dir, 'report') });
+    expect(readFileSync(index, 'utf8')).toContain('peak rss 4.9 KB');
   });
 
   it('says in the dashboard when every bench file of a package failed', () => {
