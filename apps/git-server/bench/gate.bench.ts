@@ -48,7 +48,7 @@ const verifier = await createVerifier({
   audience: AUDIENCE,
   clockTolerance: 5,
   requiredClaims: ['exp', 'iat', 'sub', 'jti', 'client_id'],
-  cache: { ttl: 300, maxEntries: 50_000 },
+  cache: { ttlSeconds: 300, maxEntries: 50_000 },
 });
 const roles = new Cache<RepoAccess>({ name: 'roles', max: 100_000, ttl: 60_000 });
 const access = new AccessCache(roles, async () => encodeAccess(WRITE, false));

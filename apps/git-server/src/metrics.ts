@@ -108,7 +108,7 @@ export function gitMetrics(parts: Parts) {
       const v = parts.verifier().stats();
       this.set({ cache: 'tokens', stat: 'hits' }, v.hits);
       this.set({ cache: 'tokens', stat: 'misses' }, v.misses);
-      this.set({ cache: 'tokens', stat: 'size' }, v.cacheSize);
+      this.set({ cache: 'tokens', stat: 'size' }, v.size);
       this.set({ cache: 'tokens', stat: 'key_fetch_failures' }, v.keyFetchFailures);
       for (const [name, cache] of Object.entries(parts.caches)) {
         const s = cache.stats();

@@ -6,7 +6,7 @@
 import type { Database } from '@perf/app-kit';
 import type { BufferPoolStats } from '@perf/buffer-pool';
 import type { Cache, Memo } from '@perf/cache';
-import type { BreakerStats } from '@perf/circuit-breaker';
+import type { CircuitBreakerStats } from '@perf/circuit-breaker';
 import type { AccessCache } from './auth/access.js';
 import type { Role } from './auth/roles.js';
 import type { RepoStats, Repositories } from './git/repositories.js';
@@ -19,7 +19,7 @@ export interface DiskTotals {
 }
 
 export interface PoolStats extends DiskTotals {
-  readonly gitProcesses: BreakerStats;
+  readonly gitProcesses: CircuitBreakerStats;
   readonly bufferPool: BufferPoolStats;
 }
 
@@ -32,7 +32,7 @@ export interface RepoServiceDeps {
   readonly access: AccessCache;
   /** Holds the stats memos; tiered in a fleet, so a push anywhere invalidates them everywhere. */
   readonly statsCache: Cache<object>;
-  readonly live: () => { gitProcesses: BreakerStats; bufferPool: BufferPoolStats };
+  readonly live: () => { gitProcesses: CircuitBreakerStats; bufferPool: BufferPoolStats };
 }
 
 export class RepoService {

@@ -93,7 +93,7 @@ describe.skipIf(pgService.skip || rd.skip)('two instances on one PostgreSQL and 
     const token = alice();
     expect([await status(a, 'shared', token), await status(b, 'shared', token)]).toEqual([200, 200]);
     const { jti, exp } = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString());
-    await publisher.publish(unique, encodeRevocation({ jti, until: exp * 1000 }));
+    await publisher.publish(unique, encodeRevocation({ jti, untilMs: exp * 1000 }));
     await expect
       .poll(async () => [await status(a, 'shared', token), await status(b, 'shared', token)], soon)
       .toEqual([401, 401]);

@@ -137,7 +137,7 @@ describe.skipIf(rd.skip)('revocations published by the auth server on Redis', ()
     const token = issuer.token('alice');
     expect((await refs(basic(token))).status).toBe(200); // verified and cached
     const { jti, exp } = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString());
-    await publisher.publish(unique, encodeRevocation({ jti, until: exp * 1000 }));
+    await publisher.publish(unique, encodeRevocation({ jti, untilMs: exp * 1000 }));
     await expect.poll(async () => (await refs(basic(token))).status, { timeout: 2_000, interval: 20 }).toBe(401);
     expect(failures('revoked')).toBeGreaterThan(0);
     const clone = await git.run(['clone', `${server.base}/tokens.git`, join(tmp, 'revoked')], { token });

@@ -21,7 +21,7 @@ export function tokenVerifier(settings: VerifierSettings): Promise<Verifier> {
   const source =
     settings.keys.kind === 'jwks'
       ? // The auth server sends max-age=60; a kid it has just rotated in is fetched at most every 10 s.
-        { jwks: { url: settings.keys.url, cooldown: 10 } }
+        { jwks: { url: settings.keys.url, cooldownSeconds: 10 } }
       : localKeys(settings.keys.path);
   return createVerifier({
     ...source,
@@ -31,8 +31,8 @@ export function tokenVerifier(settings: VerifierSettings): Promise<Verifier> {
     clockTolerance: 5,
     // RFC 9068 §2.2: the claims every JWT access token carries.
     requiredClaims: ['exp', 'iat', 'sub', 'jti', 'client_id'],
-    cache: { ttl: 300, maxEntries: 50_000 },
-    negativeCache: { ttl: 5 },
+    cache: { ttlSeconds: 300, maxEntries: 50_000 },
+    negativeCache: { ttlSeconds: 5 },
     ...(settings.revocation ? { revocation: settings.revocation } : {}),
     ...(settings.now ? { now: settings.now } : {}),
   });
