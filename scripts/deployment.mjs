@@ -12,7 +12,16 @@ import { join } from 'node:path';
  */
 
 /** The apps of the deployment, in start order; an app whose build is missing is left out with a note. */
-export const APPS = /** @type {AppSpec[]} */ ([{ name: 'auth-server', port: 4000, env: () => ({}) }]);
+export const APPS = /** @type {AppSpec[]} */ ([
+  { name: 'auth-server', port: 4000, env: () => ({}) },
+  // Trusts the auth server beside it: its tokens, its published keys (and, with Redis, its revocations).
+  {
+    name: 'git-server',
+    port: 4001,
+    env: (ports) => ({ AUTH_ISSUER: `http://127.0.0.1:${ports['auth-server']}` }),
+  },
+  { name: 'scheduler', port: 4002, env: () => ({}) },
+]);
 
 /**
  * Starts every built app; resolves once each printed that it listens.
