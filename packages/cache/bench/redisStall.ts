@@ -41,8 +41,8 @@ try {
     max: 1_000,
     ttl: 60_000,
     secondLevel: tier,
-    secondLevelTimeout: TIMEOUT,
-    lock: { ttl: 5_000 },
+    secondLevelTimeoutMs: TIMEOUT,
+    lock: { ttlMs: 5_000 },
   });
   await tier.ready();
   server.kill('SIGSTOP');
