@@ -3,7 +3,7 @@
 // behaviour later: each constructor resolves its options once and keeps the
 // result. Durations say their unit (`...Ms`), except the names copied from
 // lru-cache (`ttl`, `max`, `maxSize`, `sizeCalculation`), which keep its units.
-import type { RedisOptions } from 'ioredis';
+// RedisTierOptions alone is declared in redis.ts (see resolveRedisTierOptions).
 import { coarseNow } from './clock.js';
 import { InvalidOptionError } from './errors.js';
 import type { SecondLevel } from './secondLevel.js';
@@ -262,38 +262,23 @@ export function resolveWarm(options: WarmOptions | undefined): number {
   return positiveInteger('concurrency', options?.concurrency ?? 8);
 }
 
-/** Options of `new RedisTier(options)` (from `@perf/cache/redis`). */
-export interface RedisTierOptions {
-  /** Redis URL, e.g. `redis://127.0.0.1:6379`. */
+/**
+ * What {@link resolveRedisTierOptions} checks of `RedisTierOptions`. The interface itself is in
+ * redis.ts: it names ioredis' types, which the main entry must never reference (ioredis is an
+ * optional peer dependency).
+ */
+interface RedisTierBasics {
   readonly url: string;
-  /** Prefix of every key and of the bus channel (letters, digits, `_ . -`): two caches with different namespaces never collide. */
   readonly namespace: string;
-  /**
-   * Extra ioredis options. By default commands fail at once while disconnected
-   * (`enableOfflineQueue: false`) so a read falls through to the loader instead of queueing,
-   * and the client reconnects forever with a back-off capped at 2 s.
-   */
-  readonly redisOptions?: Omit<RedisOptions, 'replyMapping'>;
-  /**
-   * Most invalidations the cache keeps while Redis is unreachable, to send them once it is back
-   * (default 1,000). One more collapses them into a single "clear all": the namespace is emptied
-   * in Redis and every instance drops its whole L1.
-   */
   readonly maxQueuedInvalidations?: number;
 }
 
 const NAMESPACE = /^[A-Za-z0-9_.-]+$/;
 
-/** {@link RedisTierOptions} with every default filled in and every value checked. */
-export interface ResolvedRedisTierOptions {
-  readonly url: string;
-  readonly namespace: string;
-  readonly redisOptions: Omit<RedisOptions, 'replyMapping'> | undefined;
-  readonly maxQueuedInvalidations: number;
-}
-
-/** Checks {@link RedisTierOptions} once, at construction, and fills in the defaults. */
-export function resolveRedisTierOptions(options: RedisTierOptions): ResolvedRedisTierOptions {
+/** Checks `RedisTierOptions` once, at construction, and fills in the defaults. */
+export function resolveRedisTierOptions<O extends RedisTierBasics>(
+  options: O,
+): O & { readonly maxQueuedInvalidations: number } {
   if (typeof options !== 'object' || options === null) {
     throw new InvalidOptionError('options', 'an object of RedisTierOptions', options);
   }
@@ -304,9 +289,7 @@ export function resolveRedisTierOptions(options: RedisTierOptions): ResolvedRedi
     throw new InvalidOptionError('namespace', 'non-empty letters, digits, "_", "." or "-"', options.namespace);
   }
   return {
-    url: options.url,
-    namespace: options.namespace,
-    redisOptions: options.redisOptions,
+    ...options,
     maxQueuedInvalidations: positiveInteger('maxQueuedInvalidations', options.maxQueuedInvalidations ?? 1_000),
   };
 }

@@ -3,10 +3,28 @@
 // `<namespace>:t:<tag>`, load locks under `<namespace>:l:<key>`, and the
 // invalidation bus is the pub/sub channel `<namespace>:bus`.
 import { Redis, type RedisOptions } from 'ioredis';
-import { type RedisTierOptions, resolveRedisTierOptions } from './options.js';
+import { resolveRedisTierOptions } from './options.js';
 import type { InvalidationMessage, SecondLevel, SecondLevelEvents, StoredValue } from './secondLevel.js';
 
-export type { RedisTierOptions } from './options.js';
+/** Options of `new RedisTier(options)`; here rather than in options.ts since they name ioredis' types. */
+export interface RedisTierOptions {
+  /** Redis URL, e.g. `redis://127.0.0.1:6379`. */
+  readonly url: string;
+  /** Prefix of every key and of the bus channel (letters, digits, `_ . -`): two caches with different namespaces never collide. */
+  readonly namespace: string;
+  /**
+   * Extra ioredis options. By default commands fail at once while disconnected
+   * (`enableOfflineQueue: false`) so a read falls through to the loader instead of queueing,
+   * and the client reconnects forever with a back-off capped at 2 s.
+   */
+  readonly redisOptions?: Omit<RedisOptions, 'replyMapping'>;
+  /**
+   * Most invalidations the cache keeps while Redis is unreachable, to send them once it is back
+   * (default 1,000). One more collapses them into a single "clear all": the namespace is emptied
+   * in Redis and every instance drops its whole L1.
+   */
+  readonly maxQueuedInvalidations?: number;
+}
 
 // SADD, then give the tag set the longest TTL of its members (none if any member has none).
 const TAG_ADD = `
