@@ -270,7 +270,7 @@ describe('stale serving', () => {
     vi.advanceTimersByTime(1100);
     const hung = () => new Promise<string>(() => {});
     expect(await cache.getOrLoad('k', hung)).toBe('v1');
-    vi.advanceTimersByTime(1000); // past expiry + staleWhileRevalidate, refresh still running
+    vi.advanceTimersByTime(1000); // past expiry + staleWhileRevalidateMs, refresh still running
     let settled = false;
     const p = cache.getOrLoad('k', hung).finally(() => {
       settled = true;

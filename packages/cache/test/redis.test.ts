@@ -198,7 +198,7 @@ describe.skipIf(r.skip)('tiered mode on real Redis', () => {
     expect(b.stats().lockWaits).toBe(1);
   });
 
-  test('a lock whose holder died lapses after lock.ttl and the waiter loads itself', async () => {
+  test('a lock whose holder died lapses after lock.ttlMs and the waiter loads itself', async () => {
     const ns = namespace();
     const holder = new Redis(r.url);
     raws.push(holder);
@@ -327,12 +327,12 @@ describe.skipIf(r.skip)('a private redis-server, stopped and paused', () => {
     value.resolve('loaded');
     expect(await read).toBe('loaded');
     // Released in the background, after the value is in L2: without the release the fleet would
-    // wait lock.ttl (30 s) for a value that is already there.
+    // wait lock.ttlMs (30 s) for a value that is already there.
     await vi.waitFor(async () => expect(await check.exists(`${ns}:l:k`)).toBe(0), { timeout: 5_000, interval: 10 });
     expect(await check.exists(`${ns}:v:k`)).toBe(1);
   });
 
-  test('Redis slow (CLIENT PAUSE): a read waits at most secondLevelTimeout, then uses the loader', async () => {
+  test('Redis slow (CLIENT PAUSE): a read waits at most secondLevelTimeoutMs, then uses the loader', async () => {
     const url = server.url;
     const { cache } = await tiered(url, namespace(), 'slow', { secondLevelTimeoutMs: 50 });
     const admin = await raw();

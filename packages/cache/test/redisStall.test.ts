@@ -1,4 +1,4 @@
-// A miss while Redis stalls waits for one secondLevelTimeout at most: once a
+// A miss while Redis stalls waits for one secondLevelTimeoutMs at most: once a
 // call of the miss has timed out, the rest does without Redis (no lock after a
 // get timeout, the unlock in the background). Redis is a private redis-server
 // paused for real (SIGSTOP, or CLIENT PAUSE WRITE); only timers and Date are fake, so
@@ -17,7 +17,7 @@ const TIMEOUT = 100;
 const now = () => Date.now();
 const io = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/** Advances the fake clock by secondLevelTimeout until `miss` settles; how many timeouts it waited for. */
+/** Advances the fake clock by secondLevelTimeoutMs until `miss` settles; how many timeouts it waited for. */
 async function timeoutsWaited(miss: Promise<unknown>, max = 10): Promise<number> {
   let settled = false;
   miss.then(
@@ -135,7 +135,7 @@ describe.skipIf(r.skip)('with lock, a miss while Redis stalls', () => {
     const waited = await timeoutsWaited(miss);
     const failedDuringMiss = [...errors.ops];
     errors.stop();
-    expect(failedDuringMiss).toEqual(['get']); // one poll timed out; without the rule it polls on for lock.ttl
+    expect(failedDuringMiss).toEqual(['get']); // one poll timed out; without the rule it polls on for lock.ttlMs
     expect(waited).toBeLessThanOrEqual(2); // the 20 ms poll interval, then the one timeout
     expect(await miss).toBe('loaded');
   });
