@@ -41,8 +41,8 @@ try {
     max: 1_000,
     ttl: 60_000,
     secondLevel: tier,
-    secondLevelTimeout: TIMEOUT,
-    lock: { ttl: 5_000 },
+    secondLevelTimeoutMs: TIMEOUT,
+    lock: { ttlMs: 5_000 },
   });
   await tier.ready();
   server.kill('SIGSTOP');
@@ -58,7 +58,7 @@ try {
   waits.sort((a, b) => a - b);
   const at = (q: number) => waits[Math.min(waits.length - 1, Math.ceil(q * waits.length) - 1)]!.toFixed(0);
   console.log(
-    `Node ${process.version}; ${MISSES} misses with lock while redis-server is SIGSTOPped, secondLevelTimeout ${TIMEOUT} ms`,
+    `Node ${process.version}; ${MISSES} misses with lock while redis-server is SIGSTOPped, secondLevelTimeoutMs ${TIMEOUT}`,
   );
   console.log(
     `per-miss wait: p50 ${at(0.5)} ms, p99 ${at(0.99)} ms, max ${at(1)} ms; failed or timed-out second-level calls per miss, background writes included: ${errorsPerMiss.toFixed(2)}`,

@@ -1,36 +1,28 @@
 // The cache: L1 (lru-cache or W-TinyLFU) with single-flight loads, stale
-// serving, tags and negative entries; optionally an L2 shared by a fleet.
-import { randomUUID } from 'node:crypto';
-import {
-  evictChannel,
-  hitChannel,
-  invalidateChannel,
-  l2ErrorChannel,
-  loadChannel,
-  missChannel,
-  staleChannel,
-} from './channels.js';
-import { coarseNow } from './clock.js';
+// serving, tags and negative entries; optionally an L2 shared by a fleet,
+// whose coordination (reads, the load lock, invalidations) lives in
+// secondLevelCoordinator.ts.
+import { evictChannel, hitChannel, invalidateChannel, loadChannel, missChannel, staleChannel } from './channels.js';
 import { Entry } from './entry.js';
 import { entrySize } from './entrySize.js';
-import {
-  CacheClosedError,
-  InvalidationsUndeliveredError,
-  InvalidSizeError,
-  LoadAbortedError,
-  UndefinedValueError,
-} from './errors.js';
-import { applyInvalidation, InvalidationOutbox, invalidationOp } from './invalidationOutbox.js';
+import { CacheClosedError, InvalidSizeError, LoadAbortedError, UndefinedValueError } from './errors.js';
 import { type Loader, type LoadOptions, runLoader } from './loader.js';
 import { LruStore } from './lruStore.js';
-import { createMemo, type Memo, type MemoOptions } from './memo.js';
-import { type CacheOptions, validateOptions, validateWrite, type WriteOptions } from './options.js';
-import type { InvalidationMessage, SecondLevel, StoredValue } from './secondLevel.js';
-import { boundedCall, FAILED } from './secondLevelCall.js';
+import { createMemo, type Memo } from './memo.js';
+import {
+  type CacheOptions,
+  type MemoOptions,
+  resolveCacheOptions,
+  validateWrite,
+  type WarmOptions,
+  type WriteOptions,
+} from './options.js';
+import type { InvalidationMessage, InvalidationTarget, StoredValue } from './secondLevel.js';
+import { type Loaded, type LoadInProgress, SecondLevelCoordinator } from './secondLevelCoordinator.js';
 import { type CacheStats, StatsCounters } from './stats.js';
 import type { RemovalReason, Store } from './store.js';
 import { TinyLfuStore } from './tinyLfuStore.js';
-import { type WarmOptions, type WarmReport, type WarmSource, warm } from './warm.js';
+import { type WarmReport, type WarmSource, warm } from './warm.js';
 
 interface Flight<V> {
   promise: Promise<V>;
@@ -46,14 +38,9 @@ interface Flight<V> {
 }
 
 const noop = (): void => {};
-// Settled promises are immutable: without a second level every write shares these.
+const loadedValue = <V>(loaded: Loaded<V>): V => loaded.value;
+// Settled promises are immutable: without a second level every write shares this.
 const DONE: Promise<void> = Promise.resolve();
-const TRUE: Promise<boolean> = Promise.resolve(true);
-const FALSE: Promise<boolean> = Promise.resolve(false);
-/** Default bound of the invalidations queued while the second level is unreachable. */
-const MAX_QUEUED_INVALIDATIONS = 1_000;
-/** A queued invalidation is tried again this often when no reconnect comes first (a stall does not reconnect). */
-const INVALIDATION_RETRY_MS = 1_000;
 
 export class Cache<V extends NonNullable<unknown> | null> implements AsyncDisposable {
   readonly #store: Store<V>;
@@ -70,60 +57,49 @@ export class Cache<V extends NonNullable<unknown> | null> implements AsyncDispos
   readonly #sie: number;
   readonly #negativeTtl: number;
   readonly #loadTimeout: number;
-  readonly #l2: SecondLevel | undefined;
-  readonly #l2Timeout: number;
-  readonly #lock: { readonly ttl: number; readonly pollInterval: number } | undefined;
-  /** Invalidations the second level has not taken yet; undefined without a second level. */
-  readonly #outbox: InvalidationOutbox | undefined;
-  readonly #id = randomUUID();
+  /** Undefined without a second level. */
+  readonly #secondLevel: SecondLevelCoordinator<V> | undefined;
   /** Only a `maxSize` bound can refuse an entry outright. */
   readonly #sized: boolean;
   #memoCount = 0;
   #closed = false;
 
   constructor(options: CacheOptions<V>) {
-    validateOptions(options);
-    this.#name = options.name ?? 'cache';
-    this.#now = options.now ?? coarseNow;
-    this.#random = options.random ?? Math.random;
-    this.#ttl = options.ttl ?? 0;
-    this.#jitter = options.ttlJitter ?? 0;
-    this.#swr = options.staleWhileRevalidate ?? 0;
-    this.#sie = options.staleIfError ?? 0;
-    this.#negativeTtl = options.negativeTtl ?? 0;
-    this.#loadTimeout = options.loadTimeout ?? 0;
-    this.#l2 = options.secondLevel;
-    this.#sized = options.maxSize !== undefined;
-    this.#l2Timeout = options.secondLevelTimeout ?? 100;
-    this.#lock = options.lock && { ttl: options.lock.ttl, pollInterval: options.lock.pollInterval ?? 20 };
+    const o = resolveCacheOptions(options);
+    this.#name = o.name;
+    this.#now = o.now;
+    this.#random = o.random;
+    this.#ttl = o.ttl;
+    this.#jitter = o.ttlJitter;
+    this.#swr = o.staleWhileRevalidateMs;
+    this.#sie = o.staleIfErrorMs;
+    this.#negativeTtl = o.negativeTtlMs;
+    this.#loadTimeout = o.loadTimeoutMs;
+    this.#sized = o.maxSize !== undefined;
     const onRemove = (key: string, entry: Entry<V>, reason: RemovalReason) => this.#onRemove(key, entry, reason);
     this.#store =
-      options.policy === 'tinylfu'
+      o.policy === 'tinylfu'
         ? new TinyLfuStore<V>({
-            capacity: options.maxSize ?? options.max!,
-            weigh: options.sizeCalculation && entrySize(options.sizeCalculation),
+            capacity: o.maxSize ?? o.max!,
+            weigh: o.sizeCalculation && entrySize(o.sizeCalculation),
             onRemove,
           })
-        : new LruStore<V>({
-            max: options.max,
-            maxSize: options.maxSize,
-            sizeCalculation: options.sizeCalculation,
-            onRemove,
-          });
-    const l2 = this.#l2;
-    if (l2 === undefined) {
-      this.#outbox = undefined;
-    } else {
-      this.#outbox = new InvalidationOutbox({
-        limit: l2.maxQueuedInvalidations ?? MAX_QUEUED_INVALIDATIONS,
-        retryMs: INVALIDATION_RETRY_MS,
-        send: (item) => this.#sendInvalidation(item),
+        : new LruStore<V>({ max: o.max, maxSize: o.maxSize, sizeCalculation: o.sizeCalculation, onRemove });
+    this.#secondLevel =
+      o.secondLevel &&
+      new SecondLevelCoordinator<V>({
+        secondLevel: o.secondLevel,
+        timeoutMs: o.secondLevelTimeoutMs,
+        lock: o.lock,
+        host: {
+          name: this.#name,
+          stats: this.#stats,
+          now: this.#now,
+          keep: (key, stored, load) => this.#keepFromL2(key, stored, load),
+          invalidatedRemotely: (message) => this.#invalidatedRemotely(message),
+          busRestored: () => this.#busRestored(),
+        },
       });
-      l2.subscribe((m) => this.#onRemoteInvalidation(m), {
-        busRestored: () => this.#onBusRestored(),
-        reconnected: () => void this.#outbox!.flush(),
-      });
-    }
   }
 
   /** Entries held in process (expired ones included until they are touched or evicted). */
@@ -136,7 +112,7 @@ export class Cache<V extends NonNullable<unknown> | null> implements AsyncDispos
     const e = this.#store.get(key);
     if (e !== undefined && !e.negative && (e.expiresAt === Number.POSITIVE_INFINITY || e.expiresAt > this.#now())) {
       this.#stats.hits++;
-      if (hitChannel.hasSubscribers) hitChannel.publish({ cache: this.#name, key });
+      if (hitChannel.hasSubscribers) hitChannel.publish({ name: this.#name, key });
       return e.value as V;
     }
     if (e !== undefined && e.usableUntil <= this.#now()) this.#store.delete(key);
@@ -162,14 +138,14 @@ export class Cache<V extends NonNullable<unknown> | null> implements AsyncDispos
     // A load already running for this key would otherwise overwrite this newer value.
     this.#invalidateFlight(key);
     const entry = this.#write(key, value, options?.ttl, options?.tags);
-    return this.#l2Write(key, entry, true);
+    return this.#secondLevel === undefined ? DONE : this.#secondLevel.write(key, entry, true);
   }
 
   /**
    * The value of `key`: fresh from process, else stale while refreshing (if
-   * `staleWhileRevalidate`), else loaded once however many callers wait
+   * `staleWhileRevalidateMs`), else loaded once however many callers wait
    * (through the second level when there is one). A load error reaches every
-   * waiter and is not cached unless `negativeTtl` is set.
+   * waiter and is not cached unless `negativeTtlMs` is set.
    */
   getOrLoad(key: string, loader: Loader<V>, options?: LoadOptions): Promise<V> {
     // Hot path kept tiny so it inlines: a fresh entry that already has its settled promise.
@@ -180,7 +156,7 @@ export class Cache<V extends NonNullable<unknown> | null> implements AsyncDispos
       (e.expiresAt === Number.POSITIVE_INFINITY || e.expiresAt > this.#now())
     ) {
       this.#stats.hits++;
-      if (hitChannel.hasSubscribers) hitChannel.publish({ cache: this.#name, key });
+      if (hitChannel.hasSubscribers) hitChannel.publish({ name: this.#name, key });
       return e.resolved;
     }
     return this.#getOrLoadSlow(key, e, loader, options);
@@ -204,7 +180,7 @@ export class Cache<V extends NonNullable<unknown> | null> implements AsyncDispos
       return Promise.reject(e.error);
     }
     this.#stats.hits++;
-    if (hitChannel.hasSubscribers) hitChannel.publish({ cache: this.#name, key });
+    if (hitChannel.hasSubscribers) hitChannel.publish({ name: this.#name, key });
     // One settled promise per entry, reused by every later hit: no allocation on the hot path.
     e.resolved = Promise.resolve(e.value as V);
     return e.resolved;
@@ -212,7 +188,7 @@ export class Cache<V extends NonNullable<unknown> | null> implements AsyncDispos
 
   #expired(key: string, e: Entry<V>, loader: Loader<V>, options: LoadOptions | undefined): Promise<V> {
     const now = this.#now();
-    if (this.#closed) return Promise.reject(new CacheClosedError());
+    if (this.#closed) return Promise.reject(new CacheClosedError(this.#name));
     if (!e.negative && now < e.staleWhileRevalidateUntil) {
       this.#stale(key, 'revalidate');
       if (!this.#flights.has(key)) {
@@ -235,26 +211,18 @@ export class Cache<V extends NonNullable<unknown> | null> implements AsyncDispos
 
   /** Drops `key` here and (when tiered) in the second level and in every instance's L1. */
   delete(key: string): Promise<boolean> {
-    const had = this.#deleteLocal(key);
-    if (invalidateChannel.hasSubscribers) invalidateChannel.publish({ cache: this.#name, keys: [key], remote: false });
-    if (this.#l2 === undefined) return had ? TRUE : FALSE;
-    return this.#track(this.#invalidateL2({ origin: this.#id, keys: [key] }).then(() => had));
+    return this.#invalidate({ keys: [key] }, this.#deleteLocal(key));
   }
 
   /** Drops every entry (and every key of this namespace in the second level). */
   clear(): Promise<void> {
     this.#clearLocal();
-    if (invalidateChannel.hasSubscribers) invalidateChannel.publish({ cache: this.#name, clear: true, remote: false });
-    if (this.#l2 === undefined) return DONE;
-    return this.#track(this.#invalidateL2({ origin: this.#id, clear: true }));
+    return this.#invalidate({ clear: true }, undefined);
   }
 
   /** Drops every entry written with `tag`; resolves to the number dropped in process. */
   invalidateTag(tag: string): Promise<number> {
-    const dropped = this.#invalidateTagLocal(tag);
-    if (invalidateChannel.hasSubscribers) invalidateChannel.publish({ cache: this.#name, tag, remote: false });
-    if (this.#l2 === undefined) return Promise.resolve(dropped);
-    return this.#track(this.#invalidateL2({ origin: this.#id, tag }).then(() => dropped));
+    return this.#invalidate({ tag }, this.#invalidateTagLocal(tag));
   }
 
   /**
@@ -262,7 +230,7 @@ export class Cache<V extends NonNullable<unknown> | null> implements AsyncDispos
    * concurrent calls share one computation. Call `invalidate()` when the state changes.
    */
   memo<A extends unknown[], R extends V>(fn: (...args: A) => R | Promise<R>, options?: MemoOptions<A>): Memo<A, R> {
-    return createMemo<V, A, R>(this, this.#l2 !== undefined, `#${this.#memoCount++}`, fn, options);
+    return createMemo<V, A, R>(this, this.#secondLevel !== undefined, `#${this.#memoCount++}`, fn, options);
   }
 
   /**
@@ -273,9 +241,15 @@ export class Cache<V extends NonNullable<unknown> | null> implements AsyncDispos
     return warm(this, source, options);
   }
 
-  /** Counters since construction, as a plain object; cheap enough for every scrape. */
+  /** Counters since construction and the cache's `name`, as a fresh plain object; cheap enough for every scrape. */
   stats(): CacheStats {
-    return this.#stats.snapshot(this.#store.size, this.#flights.size, this.#store, this.#outbox);
+    return this.#stats.snapshot(
+      this.#name,
+      this.#store.size,
+      this.#flights.size,
+      this.#store,
+      this.#secondLevel?.outbox,
+    );
   }
 
   /**
@@ -287,17 +261,11 @@ export class Cache<V extends NonNullable<unknown> | null> implements AsyncDispos
     if (this.#closed) return;
     this.#closed = true;
     for (const flight of this.#flights.values()) {
-      if (flight.background) flight.controller.abort(new CacheClosedError());
+      if (flight.background) flight.controller.abort(new CacheClosedError(this.#name));
     }
     await Promise.allSettled([...[...this.#flights.values()].map((f) => f.promise), ...this.#pending]);
-    const outbox = this.#outbox;
-    if (outbox !== undefined) {
-      // One last attempt; what still cannot be sent is reported, never dropped silently.
-      outbox.close();
-      await outbox.flush();
-      if (outbox.size > 0) this.#onL2Error('publish', new InvalidationsUndeliveredError(outbox.size));
-    }
-    await this.#l2?.close().catch(noop);
+    // Then the second level's own pending work (the loads just finished may have started some).
+    await this.#secondLevel?.close();
   }
 
   [Symbol.asyncDispose](): Promise<void> {
@@ -307,17 +275,17 @@ export class Cache<V extends NonNullable<unknown> | null> implements AsyncDispos
   // ---- internals ----
 
   #assertOpen(): void {
-    if (this.#closed) throw new CacheClosedError();
+    if (this.#closed) throw new CacheClosedError(this.#name);
   }
 
   #miss(key: string): void {
     this.#stats.misses++;
-    if (missChannel.hasSubscribers) missChannel.publish({ cache: this.#name, key });
+    if (missChannel.hasSubscribers) missChannel.publish({ name: this.#name, key });
   }
 
   #stale(key: string, reason: 'revalidate' | 'error'): void {
     this.#stats.staleServed++;
-    if (staleChannel.hasSubscribers) staleChannel.publish({ cache: this.#name, key, reason });
+    if (staleChannel.hasSubscribers) staleChannel.publish({ name: this.#name, key, reason });
   }
 
   #ttlOf(ttl: number | undefined): number {
@@ -387,7 +355,7 @@ export class Cache<V extends NonNullable<unknown> | null> implements AsyncDispos
       }
     }
     if (reason === 'evict') this.#stats.evictions++;
-    if (evictChannel.hasSubscribers) evictChannel.publish({ cache: this.#name, key, reason });
+    if (evictChannel.hasSubscribers) evictChannel.publish({ name: this.#name, key, reason });
   }
 
   #deleteLocal(key: string): boolean {
@@ -412,13 +380,24 @@ export class Cache<V extends NonNullable<unknown> | null> implements AsyncDispos
     return n;
   }
 
-  #onRemoteInvalidation(m: InvalidationMessage): void {
-    if (m.origin === this.#id) return;
+  /**
+   * The one path of `delete`, `clear` and `invalidateTag` once L1 is done: tells
+   * subscribers, then (when tiered) drops `target` in the second level and tells
+   * the other instances. Resolves to `result` once the second level took it or
+   * it was queued for later; never rejects.
+   */
+  #invalidate<T>(target: InvalidationTarget, result: T): Promise<T> {
+    if (invalidateChannel.hasSubscribers) invalidateChannel.publish({ name: this.#name, ...target, remote: false });
+    const l2 = this.#secondLevel;
+    if (l2 === undefined) return Promise.resolve(result);
+    return l2.invalidate(target).then(() => result);
+  }
+
+  #invalidatedRemotely(m: InvalidationMessage): void {
     if (m.clear) this.#clearLocal();
     if (m.tag !== undefined) this.#invalidateTagLocal(m.tag);
     if (m.keys !== undefined) for (const key of m.keys) this.#deleteLocal(key);
-    this.#stats.remoteInvalidations++;
-    if (invalidateChannel.hasSubscribers) invalidateChannel.publish({ cache: this.#name, ...m, remote: true });
+    if (invalidateChannel.hasSubscribers) invalidateChannel.publish({ ...m, name: this.#name, remote: true });
   }
 
   /**
@@ -426,13 +405,11 @@ export class Cache<V extends NonNullable<unknown> | null> implements AsyncDispos
    * this instance, and entries written meanwhile may come from a second level
    * that such an invalidation would have cleaned. None can be trusted: drop them all.
    */
-  #onBusRestored(): void {
+  #busRestored(): void {
     this.#clearLocal();
-    this.#stats.busRecoveries++;
     if (invalidateChannel.hasSubscribers) {
-      invalidateChannel.publish({ cache: this.#name, clear: true, remote: false, reason: 'bus-restored' });
+      invalidateChannel.publish({ name: this.#name, clear: true, remote: false, reason: 'bus-restored' });
     }
-    void this.#outbox!.flush();
   }
 
   /**
@@ -458,7 +435,7 @@ export class Cache<V extends NonNullable<unknown> | null> implements AsyncDispos
 
   /** Joins the running load of `key` or starts one; `signal` only ends this caller's wait. */
   #join(key: string, loader: Loader<V>, options: LoadOptions | undefined, stale: V | undefined): Promise<V> {
-    if (this.#closed) return Promise.reject(new CacheClosedError());
+    if (this.#closed) return Promise.reject(new CacheClosedError(this.#name));
     try {
       validateWrite(options);
     } catch (error) {
@@ -517,71 +494,46 @@ export class Cache<V extends NonNullable<unknown> | null> implements AsyncDispos
     return flight;
   }
 
-  async #load(
+  /** A miss: through the second level when there is one, else straight to the loader. */
+  #load(
     key: string,
     loader: Loader<V>,
     options: LoadOptions | undefined,
     stale: V | undefined,
     flight: Flight<V>,
   ): Promise<V> {
+    const run = () => this.#runLoader(key, loader, options, stale, flight);
+    const l2 = this.#secondLevel;
+    return l2 === undefined ? run().then(loadedValue) : l2.load(key, flight, run);
+  }
+
+  /** Runs the loader and keeps its value in L1 (unless the key was invalidated meanwhile); caches its error with negativeTtlMs. */
+  async #runLoader(
+    key: string,
+    loader: Loader<V>,
+    options: LoadOptions | undefined,
+    stale: V | undefined,
+    flight: Flight<V>,
+  ): Promise<Loaded<V>> {
     const started = this.#now();
-    const l2 = this.#l2;
-    // Once a second-level call of this miss has failed or timed out, the rest of the miss does
-    // without it: a stalled Redis costs a miss one secondLevelTimeout, not one per call.
-    let l2Failed = false;
-    if (l2 !== undefined) {
-      const found = await this.#fromL2(key, l2, flight);
-      if (found === FAILED) l2Failed = true;
-      else if (found !== undefined) return found;
-    }
-    let lockToken: string | undefined;
-    let maybeLockToken: string | undefined;
-    if (l2 !== undefined && this.#lock !== undefined && !l2Failed) {
-      const token = randomUUID();
-      // A failed lock call loads without the lock: L2 trouble never blocks a read.
-      const got = await this.#l2Call('acquireLock', () => l2.acquireLock(key, token, this.#lock!.ttl));
-      if (got === false) {
-        const found = await this.#awaitPeer(key, l2, flight);
-        if (found !== undefined) return found;
-      } else if (got === true) lockToken = token;
-      // Timed out: the SET NX may still land after our deadline, so release it like a held lock
-      // (a no-op when it never landed) instead of leaving the fleet waiting for lock.ttl.
-      else maybeLockToken = token;
-    }
-    let written = DONE;
+    this.#stats.loads++;
     try {
-      if (lockToken !== undefined) {
-        // The holder before us may have finished between our miss and our lock: look once more.
-        const found = await this.#fromL2(key, l2!, flight);
-        if (found !== undefined && found !== FAILED) return found;
-      }
-      this.#stats.loads++;
       const value = await runLoader(key, loader, flight.controller, stale, this.#loadTimeout);
       if (value === undefined) throw new UndefinedValueError(key);
-      if (!flight.invalidated && !this.#closed) {
-        const entry = this.#writeLoaded(key, value, options);
-        if (entry !== undefined) written = this.#l2Write(key, entry, false);
-      }
+      const stored = !flight.invalidated && !this.#closed ? this.#writeLoaded(key, value, options) : undefined;
       if (loadChannel.hasSubscribers) {
-        loadChannel.publish({ cache: this.#name, key, source: 'loader', durationMs: this.#now() - started });
+        loadChannel.publish({ name: this.#name, key, source: 'loader', durationMs: this.#now() - started });
       }
-      return value;
+      return { value, stored };
     } catch (error) {
       this.#stats.loadErrors++;
       if (loadChannel.hasSubscribers) {
-        loadChannel.publish({ cache: this.#name, key, source: 'loader', durationMs: this.#now() - started, error });
+        loadChannel.publish({ name: this.#name, key, source: 'loader', durationMs: this.#now() - started, error });
       }
       if (this.#negativeTtl > 0 && !flight.controller.signal.aborted && !flight.invalidated && !this.#closed) {
         this.#writeNegative(key, error, options?.ttl);
       }
       throw error;
-    } finally {
-      const token = lockToken ?? maybeLockToken;
-      // In the background, bounded by its own timeout: the miss never waits for it. Only once the
-      // value is in L2 (or its write failed), so that the instances polling for it find it.
-      if (token !== undefined) {
-        this.#track(written.then(() => this.#l2Call('releaseLock', () => l2!.releaseLock(key, token))));
-      }
     }
   }
 
@@ -605,120 +557,24 @@ export class Cache<V extends NonNullable<unknown> | null> implements AsyncDispos
     this.#put(key, new Entry<V>(undefined, expiresAt, expiresAt, expiresAt, undefined, error, true));
   }
 
-  /** A fresh value from the second level, stored in L1; undefined on a miss, FAILED on error or timeout. */
-  async #fromL2(key: string, l2: SecondLevel, flight: Flight<V>): Promise<V | undefined | typeof FAILED> {
-    const stored = await this.#l2Call('get', () => l2.get(key));
-    if (stored === FAILED) return FAILED;
-    if (stored === undefined || !(stored.expiresAt > this.#now()) || stored.value === undefined) {
-      this.#stats.l2Misses++;
-      return undefined;
-    }
-    this.#stats.l2Hits++;
-    const value = stored.value as V;
-    if (!flight.invalidated && !this.#closed) {
-      const entry = new Entry<V>(
-        value,
-        stored.expiresAt,
-        stored.staleWhileRevalidateUntil,
-        stored.staleIfErrorUntil,
-        stored.tags && stored.tags.length > 0 ? stored.tags : undefined,
-        undefined,
-        false,
-      );
-      try {
-        this.#put(key, entry);
-      } catch (error) {
-        // Not measurable here: served, not kept in L1 (counted in tooLarge by #put).
-        if (!(error instanceof InvalidSizeError)) throw error;
-      }
-    }
-    if (loadChannel.hasSubscribers) loadChannel.publish({ cache: this.#name, key, source: 'l2', durationMs: 0 });
-    return value;
-  }
-
-  /** Another instance holds the load lock: poll the second level until the value appears or the lock lapses. */
-  async #awaitPeer(key: string, l2: SecondLevel, flight: Flight<V>): Promise<V | undefined> {
-    const { ttl, pollInterval } = this.#lock!;
-    const deadline = this.#now() + ttl;
-    while (this.#now() < deadline && !flight.controller.signal.aborted) {
-      await new Promise<void>((resolve) => setTimeout(resolve, pollInterval).unref());
-      const found = await this.#fromL2(key, l2, flight);
-      // The second level stalls: load now rather than wait for it once more.
-      if (found === FAILED) return undefined;
-      if (found !== undefined) {
-        this.#stats.lockWaits++;
-        return found;
-      }
-    }
-    return undefined;
-  }
-
-  /** Writes an entry to the second level and tells other instances; never rejects. */
-  #l2Write(key: string, entry: Entry<V>, announce: boolean): Promise<void> {
-    const l2 = this.#l2;
-    if (l2 === undefined) return DONE;
-    const stored: StoredValue = {
-      value: entry.value,
-      expiresAt: entry.expiresAt,
-      staleWhileRevalidateUntil: entry.staleWhileRevalidateUntil,
-      staleIfErrorUntil: entry.staleIfErrorUntil,
-      ...(entry.tags ? { tags: entry.tags } : {}),
-    };
-    const until = entry.usableUntil;
-    const ttl = until === Number.POSITIVE_INFINITY ? undefined : Math.max(1, Math.ceil(until - this.#now()));
-    const outbox = this.#outbox!;
-    if (announce && outbox.size > 0) {
-      // It must not overtake the invalidations still queued: it goes behind them as an
-      // invalidation of the key (the second level gets no value; other instances reload).
-      outbox.push({ origin: this.#id, keys: [key] }, true);
-      return this.#track(outbox.flush());
-    }
-    return this.#track(
-      (async () => {
-        const set = await this.#l2Call('set', () => l2.set(key, stored, ttl));
-        if (!announce) return;
-        const message: InvalidationMessage = { origin: this.#id, keys: [key] };
-        // Not written: the second level may still hold the previous value, to be dropped once it is back.
-        if (set === FAILED) outbox.defer(message, true);
-        else if ((await this.#l2Call('publish', () => l2.publish(message))) === FAILED) outbox.defer(message, false);
-      })(),
+  /** Keeps a value found in the second level in L1, unless its load was invalidated meanwhile or the cache is closing. */
+  #keepFromL2(key: string, stored: StoredValue, load: LoadInProgress): void {
+    if (load.invalidated || this.#closed) return;
+    const entry = new Entry<V>(
+      stored.value as V,
+      stored.expiresAt,
+      stored.staleWhileRevalidateUntil,
+      stored.staleIfErrorUntil,
+      stored.tags && stored.tags.length > 0 ? stored.tags : undefined,
+      undefined,
+      false,
     );
-  }
-
-  /**
-   * Drops what `message` names in the second level, then tells the other
-   * instances; never rejects. What the second level does not take is queued
-   * and sent again, in order, once it is back (see InvalidationOutbox).
-   */
-  #invalidateL2(message: InvalidationMessage): Promise<void> {
-    const outbox = this.#outbox!;
-    // Behind the invalidations still queued, so they reach the fleet in order.
-    if (outbox.size > 0) {
-      outbox.push(message, true);
-      return outbox.flush();
+    try {
+      this.#put(key, entry);
+    } catch (error) {
+      // Not measurable here: served, not kept in L1 (counted in tooLarge by #put).
+      if (!(error instanceof InvalidSizeError)) throw error;
     }
-    return (async () => {
-      const item = { message, apply: true };
-      if (!(await this.#sendInvalidation(item))) outbox.defer(message, item.apply);
-    })();
-  }
-
-  /**
-   * One attempt at an invalidation: drop in L2, then publish. The caller waits for one timeout at
-   * most: when the drop fails the publish still goes out, in the background (a stalled server runs
-   * both once it resumes), and the whole invalidation stays queued.
-   */
-  async #sendInvalidation(item: { readonly message: InvalidationMessage; apply: boolean }): Promise<boolean> {
-    const l2 = this.#l2!;
-    const { message } = item;
-    if (item.apply) {
-      if ((await this.#l2Call(invalidationOp(message), () => applyInvalidation(l2, message))) === FAILED) {
-        this.#track(this.#l2Call('publish', () => l2.publish(message)));
-        return false;
-      }
-      item.apply = false;
-    }
-    return (await this.#l2Call('publish', () => l2.publish(message))) !== FAILED;
   }
 
   #track<T>(p: Promise<T>): Promise<T> {
@@ -726,14 +582,4 @@ export class Cache<V extends NonNullable<unknown> | null> implements AsyncDispos
     p.finally(() => this.#pending.delete(p)).catch(noop);
     return p;
   }
-
-  /** One second-level call, bounded by `secondLevelTimeout`; failures are counted and turn into FAILED. */
-  #l2Call<T>(op: string, call: () => Promise<T>): Promise<T | typeof FAILED> {
-    return boundedCall(op, call, this.#l2Timeout, this.#onL2Error);
-  }
-
-  readonly #onL2Error = (op: string, error: unknown): void => {
-    this.#stats.l2Errors++;
-    if (l2ErrorChannel.hasSubscribers) l2ErrorChannel.publish({ cache: this.#name, op, error });
-  };
 }

@@ -1,13 +1,16 @@
 export { Cache } from './cache.js';
-export {
-  evictChannel,
-  hitChannel,
-  invalidateChannel,
-  l2ErrorChannel,
-  loadChannel,
-  missChannel,
-  staleChannel,
+export type {
+  CacheChannelMessages,
+  EvictMessage,
+  HitMessage,
+  InvalidateMessage,
+  L2ErrorMessage,
+  LoadMessage,
+  MissMessage,
+  StaleMessage,
 } from './channels.js';
+export { channelNames } from './channels.js';
+export type { CacheErrorCode } from './errors.js';
 export {
   CacheClosedError,
   CacheError,
@@ -16,12 +19,21 @@ export {
   InvalidSizeError,
   LoadAbortedError,
   LoadTimeoutError,
+  SecondLevelTimeoutError,
   UndefinedValueError,
 } from './errors.js';
 export type { LoadContext, Loader, LoadOptions } from './loader.js';
-export type { Memo, MemoOptions } from './memo.js';
-export type { CacheOptions, WriteOptions } from './options.js';
-export { MAX_NEGATIVE_TTL } from './options.js';
-export type { InvalidationMessage, SecondLevel, SecondLevelEvents, StoredValue } from './secondLevel.js';
+export type { Memo } from './memo.js';
+export type { CacheOptions, LockOptions, MemoOptions, WarmOptions, WriteOptions } from './options.js';
+export { MAX_NEGATIVE_TTL_MS } from './options.js';
+export type {
+  InvalidationMessage,
+  InvalidationTarget,
+  SecondLevel,
+  SecondLevelEvents,
+  SecondLevelOp,
+  StoredValue,
+} from './secondLevel.js';
 export type { CacheStats } from './stats.js';
-export type { WarmOptions, WarmReport, WarmSource } from './warm.js';
+export type { RemovalReason } from './store.js';
+export type { WarmReport, WarmSource } from './warm.js';

@@ -7,7 +7,7 @@ import type { WriteOptions } from './options.js';
 /** What a loader receives. */
 export interface LoadContext<V> {
   readonly key: string;
-  /** Fires when nobody waits any more, on `loadTimeout`, on `close()`, or when the key is invalidated during a background refresh. */
+  /** Fires when nobody waits any more, on `loadTimeoutMs`, on `close()`, or when the key is invalidated during a background refresh. */
   readonly signal: AbortSignal;
   /** The expired value being refreshed, if any. */
   readonly stale: V | undefined;

@@ -1,21 +1,8 @@
 // memo(): a function's results kept in a cache, keyed by its arguments, all
 // under one internal tag so `invalidate()` can drop every result at once.
 import type { Cache } from './cache.js';
-import { InvalidOptionError } from './errors.js';
 import type { LoadOptions } from './loader.js';
-import { validateWrite, type WriteOptions } from './options.js';
-
-/** Options of `memo`. */
-export interface MemoOptions<A extends unknown[]> extends WriteOptions {
-  /** Key of one call's arguments. Default: `JSON.stringify(args)`. */
-  readonly key?: (...args: A) => string;
-  /**
-   * Name of this memo, unique within the cache; its results live under `memo:<name>:`.
-   * Required when the cache has a second level, so that instances share the results of the
-   * same function and never read another function's. Default: a per-instance counter.
-   */
-  readonly name?: string;
-}
+import { type MemoOptions, validateMemo } from './options.js';
 
 /** A memoised function: call it like the original, `invalidate()` when the underlying state changes. */
 export interface Memo<A extends unknown[], R> {
@@ -32,13 +19,7 @@ export function createMemo<V extends NonNullable<unknown> | null, A extends unkn
   fn: (...args: A) => R | Promise<R>,
   options: MemoOptions<A> | undefined,
 ): Memo<A, R> {
-  validateWrite(options);
-  if (shared && options?.name === undefined) {
-    throw new InvalidOptionError(
-      'name',
-      'is required for memo() on a cache with a second level (see MemoOptions.name)',
-    );
-  }
+  validateMemo(options, shared);
   // The NUL keeps memo keys apart from any ordinary key.
   const tag = `\u0000memo:${options?.name ?? fallbackName}`;
   const prefix = `${tag}:`;

@@ -3,9 +3,10 @@
 // `<namespace>:t:<tag>`, load locks under `<namespace>:l:<key>`, and the
 // invalidation bus is the pub/sub channel `<namespace>:bus`.
 import { Redis, type RedisOptions } from 'ioredis';
-import { InvalidOptionError } from './errors.js';
+import { resolveRedisTierOptions } from './options.js';
 import type { InvalidationMessage, SecondLevel, SecondLevelEvents, StoredValue } from './secondLevel.js';
 
+/** Options of `new RedisTier(options)`; here rather than in options.ts since they name ioredis' types. */
 export interface RedisTierOptions {
   /** Redis URL, e.g. `redis://127.0.0.1:6379`. */
   readonly url: string;
@@ -24,8 +25,6 @@ export interface RedisTierOptions {
    */
   readonly maxQueuedInvalidations?: number;
 }
-
-const NAMESPACE = /^[A-Za-z0-9_.-]+$/;
 
 // SADD, then give the tag set the longest TTL of its members (none if any member has none).
 const TAG_ADD = `
@@ -87,30 +86,21 @@ export class RedisTier implements SecondLevel {
   connectionErrors = 0;
 
   constructor(options: RedisTierOptions) {
-    if (!NAMESPACE.test(options.namespace)) {
-      throw new InvalidOptionError(
-        'namespace',
-        `must be non-empty letters, digits, "_", "." or "-" (got ${JSON.stringify(options.namespace)})`,
-      );
-    }
-    const max = options.maxQueuedInvalidations;
-    if (max !== undefined && !(Number.isInteger(max) && max > 0)) {
-      throw new InvalidOptionError('maxQueuedInvalidations', `must be a positive integer (got ${String(max)})`);
-    }
-    this.maxQueuedInvalidations = max ?? 1_000;
-    this.#ns = options.namespace;
+    const o = resolveRedisTierOptions(options);
+    this.maxQueuedInvalidations = o.maxQueuedInvalidations;
+    this.#ns = o.namespace;
     this.#bus = `${this.#ns}:bus`;
     const base: Omit<RedisOptions, 'replyMapping'> = {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
       retryStrategy: (times) => Math.min(times * 100, 2000),
-      ...options.redisOptions,
+      ...o.redisOptions,
     };
-    this.#client = new Redis(options.url, base);
+    this.#client = new Redis(o.url, base);
     // The subscriber may queue its SUBSCRIBE until connected. We re-subscribe after a reconnect
     // ourselves: ioredis' autoResubscribe sends a SUBSCRIBE whose rejection nobody handles, so a
     // connection lost right after reconnecting would be an unhandled rejection (a crash by default).
-    this.#subscriber = new Redis(options.url, {
+    this.#subscriber = new Redis(o.url, {
       ...base,
       enableOfflineQueue: true,
       maxRetriesPerRequest: null,
@@ -154,7 +144,7 @@ export class RedisTier implements SecondLevel {
   /**
    * Commands fail fast while disconnected, except during the very first
    * connection: a read issued right after start waits for it (bounded by the
-   * cache's secondLevelTimeout) instead of failing for nothing.
+   * cache's secondLevelTimeoutMs) instead of failing for nothing.
    */
   #usable(): Promise<void> | undefined {
     const c = this.#client;
@@ -269,8 +259,13 @@ export class RedisTier implements SecondLevel {
     await this.#client.eval(UNLOCK, 1, `${this.#ns}:l:${key}`, token);
   }
 
+  /** Disconnects both connections (the cache calls it from its own `close()`). */
   async close(): Promise<void> {
     this.#client.disconnect();
     this.#subscriber.disconnect();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
   }
 }

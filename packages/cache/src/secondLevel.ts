@@ -10,14 +10,29 @@ export interface StoredValue {
   readonly tags?: readonly string[];
 }
 
-/** Sent over the invalidation bus so other instances drop their L1 copies. */
-export interface InvalidationMessage {
-  /** Id of the cache instance that sent it (instances ignore their own messages). */
-  readonly origin: string;
+/** What an invalidation drops: some keys, the keys of a tag, or everything. */
+export interface InvalidationTarget {
   readonly keys?: readonly string[];
   readonly tag?: string;
   readonly clear?: boolean;
 }
+
+/** Sent over the invalidation bus so other instances drop their L1 copies. */
+export interface InvalidationMessage extends InvalidationTarget {
+  /** Id of the cache instance that sent it (instances ignore their own messages). */
+  readonly origin: string;
+}
+
+/** A call the cache makes to its second level, as named in `perf:cache:l2-error` messages. */
+export type SecondLevelOp =
+  | 'get'
+  | 'set'
+  | 'delete'
+  | 'invalidateTag'
+  | 'clear'
+  | 'publish'
+  | 'acquireLock'
+  | 'releaseLock';
 
 /**
  * What a second level tells the cache about its connection (every member optional).

@@ -3,13 +3,15 @@ import type { InvalidationOutbox } from './invalidationOutbox.js';
 import type { Store } from './store.js';
 import { TinyLfuStore } from './tinyLfuStore.js';
 
-/** Counters since the cache was created, plus two gauges (`size`, `loading`). */
+/** Counters since the cache was created, plus two gauges (`size`, `inFlight`) and the cache's `name`. */
 export interface CacheStats {
+  /** The cache's `name` option. */
+  readonly name: string;
   /** Fresh values served from process. */
   readonly hits: number;
   /** Lookups that found no usable value in process. */
   readonly misses: number;
-  /** Cached load errors served (`negativeTtl`). */
+  /** Cached load errors served (`negativeTtlMs`). */
   readonly negativeHits: number;
   /** Expired values served by stale-while-revalidate or stale-if-error. */
   readonly staleServed: number;
@@ -39,10 +41,10 @@ export interface CacheStats {
   readonly invalidationsCollapsed: number;
   /** Times the invalidation bus was subscribed again after a loss; each dropped every L1 entry. */
   readonly busRecoveries: number;
-  /** Entries in process now. */
+  /** Entries in process now (expired ones included until they are touched or evicted). */
   readonly size: number;
   /** Loads running now. */
-  readonly loading: number;
+  readonly inFlight: number;
 }
 
 export class StatsCounters {
@@ -61,8 +63,15 @@ export class StatsCounters {
   remoteInvalidations = 0;
   busRecoveries = 0;
 
-  snapshot<V>(size: number, loading: number, store: Store<V>, outbox: InvalidationOutbox | undefined): CacheStats {
+  snapshot<V>(
+    name: string,
+    size: number,
+    inFlight: number,
+    store: Store<V>,
+    outbox: InvalidationOutbox | undefined,
+  ): CacheStats {
     return {
+      name,
       hits: this.hits,
       misses: this.misses,
       negativeHits: this.negativeHits,
@@ -81,7 +90,7 @@ export class StatsCounters {
       invalidationsCollapsed: outbox?.collapses ?? 0,
       busRecoveries: this.busRecoveries,
       size,
-      loading,
+      inFlight,
     };
   }
 }

@@ -1,7 +1,7 @@
 // warm(): fill a cache at start from a list or a loader, reporting what failed.
 import type { Cache } from './cache.js';
 import type { Loader } from './loader.js';
-import type { WriteOptions } from './options.js';
+import { resolveWarm, type WarmOptions } from './options.js';
 
 /** Result of `warm`: nothing that failed is dropped silently. */
 export interface WarmReport {
@@ -14,17 +14,12 @@ export type WarmSource<V> =
   | Iterable<readonly [string, V]>
   | { readonly keys: Iterable<string>; readonly loader: Loader<V> };
 
-/** Options of `warm`. */
-export interface WarmOptions extends WriteOptions {
-  /** Most loads at once when warming from a loader. Default 8. */
-  readonly concurrency?: number;
-}
-
 export async function warm<V extends NonNullable<unknown> | null>(
   cache: Cache<V>,
   source: WarmSource<V>,
   options: WarmOptions | undefined,
 ): Promise<WarmReport> {
+  const concurrency = resolveWarm(options);
   const failed: Array<{ key: string; error: unknown }> = [];
   let loaded = 0;
   if (Symbol.iterator in source) {
@@ -51,7 +46,7 @@ export async function warm<V extends NonNullable<unknown> | null>(
       }
     }
   };
-  const n = Math.max(1, Math.min(options?.concurrency ?? 8, keys.length));
+  const n = Math.max(1, Math.min(concurrency, keys.length));
   await Promise.all(Array.from({ length: n }, worker));
   return { loaded, failed };
 }

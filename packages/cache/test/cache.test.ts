@@ -1,59 +1,17 @@
-import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import { deferred } from '@perf/testing';
-import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { deferred, manualClock, useFakeTime } from '@perf/testing';
+import { describe, expect, test, vi } from 'vitest';
 import {
   Cache,
   CacheClosedError,
-  InvalidOptionError,
+  InvalidSizeError,
   LoadAbortedError,
   LoadTimeoutError,
   UndefinedValueError,
 } from '../src/index.js';
 
+useFakeTime();
 // The default clock caches Date.now() for 1 ms; tests read the (fake) clock on every call.
 const now = () => Date.now();
-
-beforeEach(() => {
-  vi.useFakeTimers({ now: 1_000_000 });
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
-
-describe('options', () => {
-  test.each([
-    [{}, 'max'],
-    [{ max: 0 }, 'max'],
-    [{ max: -1 }, 'max'],
-    [{ max: 1.5 }, 'max'],
-    [{ maxSize: 0 }, 'maxSize'],
-    [{ max: 10, ttl: -1 }, 'ttl'],
-    [{ max: 10, ttl: Number.NaN }, 'ttl'],
-    [{ max: 10, ttlJitter: 1 }, 'ttlJitter'],
-    [{ max: 10, staleWhileRevalidate: -5 }, 'staleWhileRevalidate'],
-    [{ max: 10, negativeTtl: 120_000 }, 'negativeTtl'],
-    [{ max: 10, ttl: 100, negativeTtl: 500 }, 'negativeTtl'],
-    [{ max: 10, loadTimeout: 0 }, 'loadTimeout'],
-    [{ max: 10, maxSize: 10, policy: 'tinylfu' as const }, 'policy'],
-    [{ max: 10, sizeCalculation: () => 1 }, 'sizeCalculation'],
-    [{ max: 10, lock: { ttl: 100 } }, 'lock'],
-  ])('%j throws InvalidOptionError on %s', (options, option) => {
-    let caught: unknown;
-    try {
-      new Cache<string>(options);
-    } catch (error) {
-      caught = error;
-    }
-    expect(caught).toBeInstanceOf(InvalidOptionError);
-    expect((caught as InvalidOptionError).code).toBe('PERF_CACHE_INVALID_OPTION');
-    expect((caught as InvalidOptionError).option).toBe(option);
-  });
-
-  test('a negative per-entry ttl is rejected', () => {
-    const cache = new Cache<string>({ now, max: 10 });
-    expect(() => cache.set('a', 'x', { ttl: -1 })).toThrow(InvalidOptionError);
-  });
-});
 
 describe('get / set / ttl', () => {
   test('a value is fresh until its ttl, then gone (lazy expiry)', () => {
@@ -90,12 +48,12 @@ describe('get / set / ttl', () => {
   });
 
   test('an injected clock is used instead of Date.now', () => {
-    let t = 0;
-    const cache = new Cache<string>({ max: 10, ttl: 100, now: () => t });
+    const clock = manualClock(0);
+    const cache = new Cache<string>({ max: 10, ttl: 100, now: clock.now });
     cache.set('a', 'x');
-    t = 99;
+    clock.advance(99);
     expect(cache.get('a')).toBe('x');
-    t = 100;
+    clock.advance(1);
     expect(cache.get('a')).toBeUndefined();
   });
 
@@ -164,8 +122,8 @@ describe('getOrLoad', () => {
     expect(cache.stats()).toMatchObject({ loads: 2, loadErrors: 1 });
   });
 
-  test('negative caching keeps the error for negativeTtl only', async () => {
-    const cache = new Cache<string>({ now, max: 10, negativeTtl: 500 });
+  test('negative caching keeps the error for negativeTtlMs only', async () => {
+    const cache = new Cache<string>({ now, max: 10, negativeTtlMs: 500 });
     const loader = vi.fn(async (): Promise<string> => {
       throw new Error('not found');
     });
@@ -176,6 +134,18 @@ describe('getOrLoad', () => {
     vi.advanceTimersByTime(500);
     await expect(cache.getOrLoad('k', () => 'found')).resolves.toBe('found');
     expect(cache.stats().negativeHits).toBe(1);
+  });
+
+  test('a cached error never outlives a per-entry ttl shorter than negativeTtlMs', async () => {
+    const c = new Cache<string>({ max: 10, negativeTtlMs: 5_000, now });
+    const failing = vi.fn(async () => {
+      throw new Error('backend down');
+    });
+    await expect(c.getOrLoad('k', failing, { ttl: 1_000 })).rejects.toThrow('backend down');
+    await expect(c.getOrLoad('k', failing, { ttl: 1_000 })).rejects.toThrow('backend down');
+    expect(failing).toHaveBeenCalledTimes(1); // cached...
+    vi.advanceTimersByTime(1_000);
+    expect(await c.getOrLoad('k', () => 'ok', { ttl: 1_000 })).toBe('ok'); // ...but only for the entry's 1 s
   });
 
   test('a loader returning undefined rejects with UndefinedValueError and caches nothing', async () => {
@@ -204,7 +174,7 @@ describe('getOrLoad', () => {
     c2.abort();
     await expect(b).rejects.toMatchObject({ code: 'PERF_CACHE_LOAD_ABORTED' });
     expect(seen?.aborted).toBe(true);
-    expect(cache.stats().loading).toBe(0);
+    expect(cache.stats().inFlight).toBe(0);
   });
 
   test('a waiter without a signal keeps the shared load alive', async () => {
@@ -224,8 +194,28 @@ describe('getOrLoad', () => {
     expect(await a).toBe('v');
   });
 
-  test('loadTimeout aborts the loader and rejects with LoadTimeoutError', async () => {
-    const cache = new Cache<string>({ now, max: 10, loadTimeout: 1000 });
+  test('a caller arriving right after the last waiter aborted does not inherit that abort', async () => {
+    const c = new Cache<string>({ max: 10, now });
+    const ac = new AbortController();
+    let loads = 0;
+    const loader = async ({ signal }: { signal: AbortSignal }) => {
+      loads++;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      signal.throwIfAborted();
+      return `v${loads}`;
+    };
+    const first = c.getOrLoad('k', loader, { signal: ac.signal });
+    ac.abort();
+    const second = c.getOrLoad('k', loader);
+    await expect(first).rejects.toBeInstanceOf(LoadAbortedError);
+    await vi.advanceTimersByTimeAsync(10);
+    await expect(second).resolves.toMatch(/^v\d$/);
+    expect(c.get('k')).toMatch(/^v\d$/);
+    await c.close();
+  });
+
+  test('loadTimeoutMs aborts the loader and rejects with LoadTimeoutError', async () => {
+    const cache = new Cache<string>({ now, max: 10, loadTimeoutMs: 1000 });
     let seen: AbortSignal | undefined;
     const p = cache.getOrLoad('k', ({ signal }) => {
       seen = signal;
@@ -260,7 +250,7 @@ describe('getOrLoad', () => {
 
 describe('stale serving', () => {
   test('stale-while-revalidate serves the old value and refreshes once in the background', async () => {
-    const cache = new Cache<string>({ now, max: 10, ttl: 1000, staleWhileRevalidate: 5000 });
+    const cache = new Cache<string>({ now, max: 10, ttl: 1000, staleWhileRevalidateMs: 5000 });
     await cache.getOrLoad('k', () => 'v1');
     vi.advanceTimersByTime(1500);
     const d = deferred<string>();
@@ -275,12 +265,12 @@ describe('stale serving', () => {
   });
 
   test('a refresh slower than the window stops stale serving at the window end', async () => {
-    const cache = new Cache<string>({ now, max: 10, ttl: 1000, staleWhileRevalidate: 1000, loadTimeout: 3000 });
+    const cache = new Cache<string>({ now, max: 10, ttl: 1000, staleWhileRevalidateMs: 1000, loadTimeoutMs: 3000 });
     await cache.getOrLoad('k', () => 'v1');
     vi.advanceTimersByTime(1100);
     const hung = () => new Promise<string>(() => {});
     expect(await cache.getOrLoad('k', hung)).toBe('v1');
-    vi.advanceTimersByTime(1000); // past expiry + staleWhileRevalidate, refresh still running
+    vi.advanceTimersByTime(1000); // past expiry + staleWhileRevalidateMs, refresh still running
     let settled = false;
     const p = cache.getOrLoad('k', hung).finally(() => {
       settled = true;
@@ -294,7 +284,7 @@ describe('stale serving', () => {
   });
 
   test('a failed background refresh keeps the stale value and is counted', async () => {
-    const cache = new Cache<string>({ now, max: 10, ttl: 1000, staleWhileRevalidate: 5000 });
+    const cache = new Cache<string>({ now, max: 10, ttl: 1000, staleWhileRevalidateMs: 5000 });
     await cache.getOrLoad('k', () => 'v1');
     vi.advanceTimersByTime(1500);
     const failing = async (): Promise<string> => {
@@ -307,7 +297,7 @@ describe('stale serving', () => {
   });
 
   test('stale-if-error serves the old value when the refresh fails, within its bound', async () => {
-    const cache = new Cache<string>({ now, max: 10, ttl: 1000, staleIfError: 2000 });
+    const cache = new Cache<string>({ now, max: 10, ttl: 1000, staleIfErrorMs: 2000 });
     await cache.getOrLoad('k', () => 'v1');
     const failing = async (): Promise<string> => {
       throw new Error('backend down');
@@ -320,7 +310,7 @@ describe('stale serving', () => {
   });
 
   test('get() never serves stale values', async () => {
-    const cache = new Cache<string>({ now, max: 10, ttl: 1000, staleWhileRevalidate: 5000 });
+    const cache = new Cache<string>({ now, max: 10, ttl: 1000, staleWhileRevalidateMs: 5000 });
     await cache.set('k', 'v1');
     vi.advanceTimersByTime(1500);
     expect(cache.get('k')).toBeUndefined();
@@ -363,6 +353,58 @@ describe('invalidation', () => {
     expect(await cache.delete('a')).toBe(false);
     await cache.clear();
     expect(cache.size).toBe(0);
+  });
+
+  describe('a load invalidated while running is not handed to later callers', () => {
+    test.each([
+      ['delete', (c: Cache<string>) => c.delete('k')],
+      ['clear', (c: Cache<string>) => c.clear()],
+      ['invalidateTag', (c: Cache<string>) => c.invalidateTag('t')],
+    ])('a caller arriving after %s starts a fresh load', async (_, invalidate) => {
+      const c = new Cache<string>({ max: 10, now });
+      const old = deferred<string>();
+      const first = c.getOrLoad('k', () => old.promise, { tags: ['t'] });
+      await invalidate(c);
+      const second = c.getOrLoad('k', () => 'after', { tags: ['t'] });
+      old.resolve('before');
+      await expect(first).resolves.toBe('before'); // it was asked for before the invalidation
+      await expect(second).resolves.toBe('after');
+      expect(c.get('k')).toBe('after');
+      await c.close();
+    });
+
+    test('close() still waits for an invalidated load a caller waits for', async () => {
+      const c = new Cache<string>({ max: 10, now });
+      const old = deferred<string>();
+      const first = c.getOrLoad('k', () => old.promise);
+      await c.delete('k');
+      let closed = false;
+      const closing = c.close().then(() => {
+        closed = true;
+      });
+      await vi.advanceTimersByTimeAsync(0);
+      expect(closed).toBe(false);
+      old.resolve('v');
+      await closing;
+      await expect(first).resolves.toBe('v');
+    });
+
+    test('delete aborts a background refresh nobody waits for', async () => {
+      const c = new Cache<string>({ max: 10, ttl: 100, staleWhileRevalidateMs: 1_000, now });
+      await c.set('k', 'v1');
+      vi.advanceTimersByTime(150);
+      let refreshSignal: AbortSignal | undefined;
+      expect(
+        await c.getOrLoad('k', ({ signal }) => {
+          refreshSignal = signal;
+          return new Promise<string>(() => {}); // hangs
+        }),
+      ).toBe('v1');
+      await vi.advanceTimersByTimeAsync(0);
+      await c.delete('k');
+      expect(refreshSignal?.aborted).toBe(true);
+      await c.close(); // would hang on the detached refresh otherwise
+    });
   });
 
   test('memo caches by arguments for its ttl and invalidate() recomputes', async () => {
@@ -413,27 +455,7 @@ describe('warming', () => {
   });
 });
 
-describe('diagnostics and lifecycle', () => {
-  test('hit, miss, load and evict are published on perf:cache:*', async () => {
-    const events: string[] = [];
-    const listeners = Object.fromEntries(
-      ['hit', 'miss', 'load', 'evict'].map((e) => [
-        e,
-        (m: unknown) => events.push(`${e}:${(m as { key: string }).key}`),
-      ]),
-    );
-    for (const [e, fn] of Object.entries(listeners)) subscribe(`perf:cache:${e}`, fn);
-    try {
-      const cache = new Cache<string>({ now, max: 1, name: 'test' });
-      await cache.getOrLoad('a', () => 'x');
-      cache.get('a');
-      await cache.set('b', 'y');
-      expect(events).toEqual(['miss:a', 'load:a', 'hit:a', 'evict:a']);
-    } finally {
-      for (const [e, fn] of Object.entries(listeners)) unsubscribe(`perf:cache:${e}`, fn);
-    }
-  });
-
+describe('lifecycle', () => {
   test('close waits for running loads, then refuses writes and loads', async () => {
     const cache = new Cache<string>({ now, max: 10 });
     const d = deferred<string>();
@@ -447,7 +469,7 @@ describe('diagnostics and lifecycle', () => {
   });
 
   test('close aborts a hung background refresh instead of waiting for it', async () => {
-    const cache = new Cache<string>({ now, max: 10, ttl: 1000, staleWhileRevalidate: 5000 });
+    const cache = new Cache<string>({ now, max: 10, ttl: 1000, staleWhileRevalidateMs: 5000 });
     await cache.getOrLoad('k', () => 'v1');
     vi.advanceTimersByTime(1500);
     let seen: AbortSignal | undefined;
@@ -459,26 +481,55 @@ describe('diagnostics and lifecycle', () => {
     ).toBe('v1');
     await cache.close();
     expect(seen?.reason).toBeInstanceOf(CacheClosedError);
-    expect(cache.stats().loading).toBe(0);
+    expect(cache.stats().inFlight).toBe(0);
   });
 
-  test('stale and invalidate events are published', async () => {
-    const events: string[] = [];
-    const onStale = (m: unknown) => events.push(`stale:${(m as { reason: string }).reason}`);
-    const onInvalidate = (m: unknown) => events.push(`invalidate:${(m as { tag?: string }).tag}`);
-    subscribe('perf:cache:stale', onStale);
-    subscribe('perf:cache:invalidate', onInvalidate);
-    try {
-      const cache = new Cache<string>({ now, max: 10, ttl: 1000, staleWhileRevalidate: 5000 });
-      await cache.getOrLoad('k', () => 'v1', { tags: ['t'] });
-      vi.advanceTimersByTime(1500);
-      await cache.getOrLoad('k', () => 'v2');
-      await cache.invalidateTag('t');
-      expect(events).toEqual(['stale:revalidate', 'invalidate:t']);
-    } finally {
-      unsubscribe('perf:cache:stale', onStale);
-      unsubscribe('perf:cache:invalidate', onInvalidate);
-    }
+  test('after close, CacheClosedError names the cache', async () => {
+    const cache = new Cache<string>({ now, max: 10, name: 'clients' });
+    await cache.close();
+    expect(() => cache.set('a', 'x')).toThrow(
+      expect.objectContaining({
+        code: 'PERF_CACHE_CLOSED',
+        cache: 'clients',
+        message: '@perf/cache: cache "clients" is closed; create a new Cache instead of using one after close()',
+      }),
+    );
+  });
+
+  test('stats() is a fresh plain object: the name, counters since construction, and what is held and loading now', async () => {
+    const cache = new Cache<string>({ now, max: 10, name: 'clients' });
+    const loading = deferred<string>();
+    await cache.set('a', 'x');
+    cache.get('a');
+    const pending = cache.getOrLoad('b', () => loading.promise);
+    const stats = cache.stats();
+    expect(Object.getPrototypeOf(stats)).toBe(Object.prototype);
+    expect(stats).toEqual({
+      name: 'clients',
+      hits: 1,
+      misses: 1,
+      negativeHits: 0,
+      staleServed: 0,
+      loads: 1,
+      loadErrors: 0,
+      evictions: 0,
+      tooLarge: 0,
+      admissionsRejected: 0,
+      l2Hits: 0,
+      l2Misses: 0,
+      l2Errors: 0,
+      lockWaits: 0,
+      remoteInvalidations: 0,
+      invalidationsQueued: 0,
+      invalidationsCollapsed: 0,
+      busRecoveries: 0,
+      size: 1,
+      inFlight: 1,
+    });
+    loading.resolve('y');
+    await pending;
+    expect(cache.stats()).toMatchObject({ size: 2, inFlight: 0 });
+    expect(cache.stats()).not.toBe(cache.stats());
   });
 
   test('Symbol.asyncDispose closes', async () => {
@@ -504,4 +555,32 @@ test('a value larger than maxSize is not stored, and is counted as tooLarge', as
   expect(cache.get('big')).toBeUndefined();
   expect(cache.get('a')).toBe('abc');
   expect(cache.stats().tooLarge).toBe(1);
+});
+
+describe('a size function that throws or returns no positive integer', () => {
+  test.each([
+    ['NaN', () => Number.NaN],
+    ['0', () => 0],
+    [
+      'throws',
+      () => {
+        throw new Error('cannot measure');
+      },
+    ],
+  ])('%s: set throws InvalidSizeError and drops the old value; a load still reaches its waiters', async (_, size) => {
+    let broken = false;
+    const c = new Cache<string>({
+      maxSize: 100,
+      now,
+      sizeCalculation: (v) => (broken ? size() : v.length),
+    });
+    await c.set('k', 'old', { tags: ['t'] });
+    broken = true;
+    expect(() => c.set('k', 'new')).toThrow(InvalidSizeError);
+    expect(c.get('k')).toBeUndefined(); // never the outdated value
+    expect(await c.getOrLoad('l', () => 'loaded')).toBe('loaded'); // not turned into a load error
+    expect(c.has('l')).toBe(false);
+    expect(c.stats()).toMatchObject({ tooLarge: 2, loadErrors: 0 });
+    expect(await c.invalidateTag('t')).toBe(0); // the tag index forgot the dropped key
+  });
 });

@@ -2,8 +2,8 @@
 // and its collapse into one "clear all", and when it tries again. `send` is the
 // test's own function (the real one is the cache talking to Redis, covered in
 // redisOutage.test.ts); time is fake.
-import { deferred } from '@perf/testing';
-import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { deferred, useFakeTime } from '@perf/testing';
+import { describe, expect, test, vi } from 'vitest';
 import { InvalidationOutbox, type QueuedInvalidation } from '../src/invalidationOutbox.js';
 import type { InvalidationMessage } from '../src/secondLevel.js';
 
@@ -25,12 +25,7 @@ function outbox(limit = 10) {
   return { box, state };
 }
 
-beforeEach(() => {
-  vi.useFakeTimers();
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+useFakeTime();
 
 describe('InvalidationOutbox', () => {
   test('sends what it holds in order once the second level is back, and nothing twice', async () => {

@@ -3,13 +3,17 @@
 // redis-server child process that the test stops, restarts and pauses for
 // "down mid-run" and "slow".
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import { closedPort, deferred, redis } from '@perf/testing';
+import { closedPort, deferred, PrivateRedis, redis, tcpProxy } from '@perf/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
-import { type CacheOptions, InvalidationsUndeliveredError, InvalidOptionError } from '../src/index.js';
+import {
+  type CacheOptions,
+  channelNames,
+  InvalidationsUndeliveredError,
+  InvalidOptionError,
+  type L2ErrorMessage,
+} from '../src/index.js';
 import { RedisTier } from '../src/redis.js';
-import { PrivateRedis } from './privateRedis.js';
-import { tcpProxy } from './tcpProxy.js';
 import { remoteInvalidation, tieredCaches } from './tiered.js';
 
 const r = await redis();
@@ -178,8 +182,8 @@ describe.skipIf(r.skip)('tiered mode on real Redis', () => {
 
   test('with lock, a cold key is loaded once by the fleet', async () => {
     const ns = namespace();
-    const { cache: a } = await tiered(r.url, ns, 'a4', { lock: { ttl: 5_000, pollInterval: 5 } });
-    const { cache: b } = await tiered(r.url, ns, 'b4', { lock: { ttl: 5_000, pollInterval: 5 } });
+    const { cache: a } = await tiered(r.url, ns, 'a4', { lock: { ttlMs: 5_000, pollIntervalMs: 5 } });
+    const { cache: b } = await tiered(r.url, ns, 'b4', { lock: { ttlMs: 5_000, pollIntervalMs: 5 } });
     const d = deferred<string>();
     const loader = vi.fn(() => d.promise);
     const pa = a.getOrLoad('cold', loader);
@@ -194,13 +198,13 @@ describe.skipIf(r.skip)('tiered mode on real Redis', () => {
     expect(b.stats().lockWaits).toBe(1);
   });
 
-  test('a lock whose holder died lapses after lock.ttl and the waiter loads itself', async () => {
+  test('a lock whose holder died lapses after lock.ttlMs and the waiter loads itself', async () => {
     const ns = namespace();
     const holder = new Redis(r.url);
     raws.push(holder);
     // A holder that took the lock and vanished without writing the value.
     await holder.set(`${ns}:l:orphan`, 'dead-instance', 'PX', 150);
-    const { cache } = await tiered(r.url, ns, 'a5', { lock: { ttl: 150, pollInterval: 10 } });
+    const { cache } = await tiered(r.url, ns, 'a5', { lock: { ttlMs: 150, pollIntervalMs: 10 } });
     const loader = vi.fn(() => 'loaded-anyway');
     expect(await cache.getOrLoad('orphan', loader)).toBe('loaded-anyway');
     expect(loader).toHaveBeenCalledTimes(1);
@@ -213,10 +217,10 @@ test('Redis down at start (connection refused): reads use L1 and the loader, not
   const { cache, tier } = await tiered(url, namespace(), 'down', {}, false);
   const l2Events: unknown[] = [];
   const onL2Error = (m: unknown) => l2Events.push(m);
-  subscribe('perf:cache:l2-error', onL2Error);
+  subscribe(channelNames.l2Error, onL2Error);
   expect(await cache.getOrLoad('k', () => 'from-loader')).toBe('from-loader');
-  unsubscribe('perf:cache:l2-error', onL2Error);
-  expect(l2Events[0]).toMatchObject({ cache: 'down', op: 'get' });
+  unsubscribe(channelNames.l2Error, onL2Error);
+  expect(l2Events[0]).toMatchObject({ name: 'down', op: 'get' });
   expect(await cache.getOrLoad('k', () => 'unused')).toBe('from-loader');
   await cache.set('s', 'v');
   await expect(cache.delete('s')).resolves.toBe(true);
@@ -235,18 +239,18 @@ test('close() while Redis is still unreachable reports the invalidations it coul
   await cache.delete('a');
   await cache.invalidateTag('t');
   expect(cache.stats().invalidationsQueued).toBe(2);
-  const reported: { cache: string; op: string; error: unknown }[] = [];
+  const reported: L2ErrorMessage[] = [];
   const onL2Error = (m: unknown) => reported.push(m as (typeof reported)[number]);
-  subscribe('perf:cache:l2-error', onL2Error);
+  subscribe(channelNames.l2Error, onL2Error);
   try {
     await cache.close();
   } finally {
-    unsubscribe('perf:cache:l2-error', onL2Error);
+    unsubscribe(channelNames.l2Error, onL2Error);
   }
   const undelivered = reported.filter((m) => m.error instanceof InvalidationsUndeliveredError);
   expect(undelivered).toEqual([
     {
-      cache: 'closing-down',
+      name: 'closing-down',
       op: 'publish',
       error: expect.objectContaining({ code: 'PERF_CACHE_INVALIDATIONS_UNDELIVERED', count: 2 }),
     },
@@ -277,16 +281,14 @@ describe.skipIf(r.skip)('a private redis-server, stopped and paused', () => {
     await start();
     await tier.ready();
     expect(await cache.getOrLoad('c', () => 'C')).toBe('C');
-    const check = raw();
-    await check.connect();
+    const check = await raw();
     expect(await check.exists(`${ns}:v:c`)).toBe(1);
   });
 
   test('Redis killed while commands are in flight: every call settles, nothing rejects unhandled', async () => {
     const url = server.url;
-    const { cache } = await tiered(url, namespace(), 'killed', { secondLevelTimeout: 2_000, lock: { ttl: 1_000 } });
-    const admin = raw();
-    await admin.connect();
+    const { cache } = await tiered(url, namespace(), 'killed', { secondLevelTimeoutMs: 2_000, lock: { ttlMs: 1_000 } });
+    const admin = await raw();
     await admin.call('CLIENT', 'PAUSE', '10000', 'ALL'); // commands queue up in the server
     const calls = [
       cache.getOrLoad('a', () => 'A'),
@@ -307,11 +309,9 @@ describe.skipIf(r.skip)('a private redis-server, stopped and paused', () => {
   test('a lock taken after its acquire timed out (CLIENT PAUSE WRITE) is still released', async () => {
     const url = server.url;
     const ns = namespace();
-    const { cache } = await tiered(url, ns, 'latelock', { secondLevelTimeout: 50, lock: { ttl: 30_000 } });
-    const admin = raw();
-    await admin.connect();
-    const check = raw();
-    await check.connect();
+    const { cache } = await tiered(url, ns, 'latelock', { secondLevelTimeoutMs: 50, lock: { ttlMs: 30_000 } });
+    const admin = await raw();
+    const check = await raw();
     // Writes (the SET NX of the lock) wait; the GET of the miss goes through.
     await admin.call('CLIENT', 'PAUSE', '10000', 'WRITE');
     const started = deferred();
@@ -327,16 +327,15 @@ describe.skipIf(r.skip)('a private redis-server, stopped and paused', () => {
     value.resolve('loaded');
     expect(await read).toBe('loaded');
     // Released in the background, after the value is in L2: without the release the fleet would
-    // wait lock.ttl (30 s) for a value that is already there.
+    // wait lock.ttlMs (30 s) for a value that is already there.
     await vi.waitFor(async () => expect(await check.exists(`${ns}:l:k`)).toBe(0), { timeout: 5_000, interval: 10 });
     expect(await check.exists(`${ns}:v:k`)).toBe(1);
   });
 
-  test('Redis slow (CLIENT PAUSE): a read waits at most secondLevelTimeout, then uses the loader', async () => {
+  test('Redis slow (CLIENT PAUSE): a read waits at most secondLevelTimeoutMs, then uses the loader', async () => {
     const url = server.url;
-    const { cache } = await tiered(url, namespace(), 'slow', { secondLevelTimeout: 50 });
-    const admin = raw();
-    await admin.connect();
+    const { cache } = await tiered(url, namespace(), 'slow', { secondLevelTimeoutMs: 50 });
+    const admin = await raw();
     await admin.call('CLIENT', 'PAUSE', '1000', 'ALL');
     const before = cache.stats().l2Errors;
     expect(await cache.getOrLoad('k', () => 'from-loader')).toBe('from-loader');

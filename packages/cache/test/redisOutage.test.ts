@@ -4,11 +4,10 @@
 // drops its L1 on resubscribing, so B never serves the deleted value once it
 // is back on the bus.
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import { redis } from '@perf/testing';
+import { PrivateRedis, redis, type TcpProxy, tcpProxy } from '@perf/testing';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import { PrivateRedis } from './privateRedis.js';
-import { type TcpProxy, tcpProxy } from './tcpProxy.js';
-import { barrier, type Invalidation, shared, tieredCaches } from './tiered.js';
+import { channelNames, type InvalidateMessage } from '../src/index.js';
+import { barrier, shared, tieredCaches } from './tiered.js';
 
 const r = await redis(); // the same switch as every Redis test: skip (or fail in CI) without redis-server
 const caches = tieredCaches();
@@ -54,8 +53,7 @@ describe.skipIf(r.skip)('a delete on A while Redis is down, and B', () => {
     await server.kill();
     await a.cache.delete('k');
     await server.start();
-    const check = server.client();
-    await check.connect();
+    const check = await server.client();
     await b.tier.ready();
     expect(b.cache.get('k')).toBeUndefined();
     await barrier(a, b);
@@ -66,8 +64,8 @@ describe.skipIf(r.skip)('a delete on A while Redis is down, and B', () => {
 
   test('Redis paused (SIGSTOP) then resumed: B hears the delete and never serves the old value afterwards', async () => {
     const ns = caches.namespace();
-    const a = await caches.open(server.url, ns, 'stop-a', { cache: { secondLevelTimeout: 50 } });
-    const b = await caches.open(server.url, ns, 'stop-b', { cache: { secondLevelTimeout: 50 } });
+    const a = await caches.open(server.url, ns, 'stop-a', { cache: { secondLevelTimeoutMs: 50 } });
+    const b = await caches.open(server.url, ns, 'stop-b', { cache: { secondLevelTimeoutMs: 50 } });
     await shared(a, b, 'k', 'old');
     server.pause();
     let queued: number | undefined;
@@ -86,8 +84,8 @@ describe.skipIf(r.skip)('a delete on A while Redis is down, and B', () => {
 
   test('Redis paused (SIGSTOP), then killed and restarted: what it had buffered is sent again', async () => {
     const ns = caches.namespace();
-    const a = await caches.open(server.url, ns, 'hung-a', { cache: { secondLevelTimeout: 50 } });
-    const b = await caches.open(server.url, ns, 'hung-b', { cache: { secondLevelTimeout: 50 } });
+    const a = await caches.open(server.url, ns, 'hung-a', { cache: { secondLevelTimeoutMs: 50 } });
+    const b = await caches.open(server.url, ns, 'hung-b', { cache: { secondLevelTimeoutMs: 50 } });
     await shared(a, b, 'k', 'old');
     server.pause();
     await a.cache.delete('k'); // DEL and PUBLISH wait in the hung server's buffers...
@@ -109,8 +107,7 @@ describe.skipIf(r.skip)('a delete on A while Redis is down, and B', () => {
     proxy.cut();
     await a.cache.delete('k');
     const queued = a.cache.stats().invalidationsQueued;
-    const check = server.client();
-    await check.connect();
+    const check = await server.client();
     expect(await check.exists(`${ns}:v:k`)).toBe(1); // Redis still has it: B could read it there
     proxy.heal();
     await barrier(a, b);
@@ -131,24 +128,24 @@ describe.skipIf(r.skip)('a delete on A while Redis is down, and B', () => {
     const b = await caches.open(proxy.url, ns, 'deaf-b');
     await shared(a, b, 'k', 'old');
     await shared(a, b, 'other', 'v');
-    const flushes: Invalidation[] = [];
+    const flushes: InvalidateMessage[] = [];
     const onInvalidation = (m: unknown) => {
-      if ((m as Invalidation).cache === 'deaf-b' && (m as Invalidation).reason !== undefined) {
-        flushes.push(m as Invalidation);
+      if ((m as InvalidateMessage).name === 'deaf-b' && (m as InvalidateMessage).reason !== undefined) {
+        flushes.push(m as InvalidateMessage);
       }
     };
-    subscribe('perf:cache:invalidate', onInvalidation);
+    subscribe(channelNames.invalidate, onInvalidation);
     proxy.cut();
     await a.cache.delete('k'); // published to nobody on B's side
     proxy.heal();
     await barrier(a, b); // B is back on the bus
-    unsubscribe('perf:cache:invalidate', onInvalidation);
+    unsubscribe(channelNames.invalidate, onInvalidation);
     expect(b.cache.get('k')).toBeUndefined();
     expect(b.cache.size).toBe(0); // it cannot know which keys it missed: all of them go
     expect(await b.cache.getOrLoad('k', () => 'reloaded')).toBe('reloaded');
     expect(await b.cache.getOrLoad('other', () => 'not from redis')).toBe('v');
     expect(b.cache.stats().busRecoveries).toBe(1);
-    expect(flushes).toEqual([{ cache: 'deaf-b', clear: true, remote: false, reason: 'bus-restored' }]);
+    expect(flushes).toEqual([{ name: 'deaf-b', clear: true, remote: false, reason: 'bus-restored' }]);
     expect(a.cache.stats().invalidationsQueued).toBe(0);
   });
 
@@ -158,11 +155,12 @@ describe.skipIf(r.skip)('a delete on A while Redis is down, and B', () => {
     const a = await caches.open(proxy.url, ns, 'many-a', { tier: { maxQueuedInvalidations: 3 } });
     const b = await caches.open(server.url, ns, 'many-b');
     for (const key of ['k0', 'k1', 'k2', 'k3', 'unnamed']) await shared(a, b, key, `old-${key}`);
-    const heard: Invalidation[] = [];
+    const heard: InvalidateMessage[] = [];
     const onInvalidation = (m: unknown) => {
-      if ((m as Invalidation).cache === 'many-b' && (m as Invalidation).remote) heard.push(m as Invalidation);
+      if ((m as InvalidateMessage).name === 'many-b' && (m as InvalidateMessage).remote)
+        heard.push(m as InvalidateMessage);
     };
-    subscribe('perf:cache:invalidate', onInvalidation);
+    subscribe(channelNames.invalidate, onInvalidation);
     try {
       proxy.cut();
       for (const key of ['k0', 'k1', 'k2']) await a.cache.delete(key);
@@ -173,8 +171,7 @@ describe.skipIf(r.skip)('a delete on A while Redis is down, and B', () => {
       await barrier(a, b);
       // One "clear all" instead of the four deletes: B dropped even the key nobody named, and Redis is empty.
       expect(b.cache.size).toBe(0);
-      const check = server.client();
-      await check.connect();
+      const check = await server.client();
       expect(await check.keys(`${ns}:v:*`)).toEqual([]);
       expect(await b.cache.getOrLoad('k3', () => 'reloaded')).toBe('reloaded');
       expect(heard.filter((m) => !m.keys?.some((k) => k.startsWith('probe-')))).toEqual([
@@ -183,7 +180,7 @@ describe.skipIf(r.skip)('a delete on A while Redis is down, and B', () => {
       expect(beforeBound).toMatchObject({ invalidationsQueued: 3, invalidationsCollapsed: 0 });
       expect(pastBound).toMatchObject({ invalidationsQueued: 1, invalidationsCollapsed: 1 });
     } finally {
-      unsubscribe('perf:cache:invalidate', onInvalidation);
+      unsubscribe(channelNames.invalidate, onInvalidation);
     }
   });
 });

@@ -1,13 +1,12 @@
-// A miss while Redis stalls waits for one secondLevelTimeout at most: once a
+// A miss while Redis stalls waits for one secondLevelTimeoutMs at most: once a
 // call of the miss has timed out, the rest does without Redis (no lock after a
 // get timeout, the unlock in the background). Redis is a private redis-server
 // paused for real (SIGSTOP, or CLIENT PAUSE WRITE); only timers and Date are fake, so
 // the test counts the timeouts a miss waits for instead of measuring wall time.
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import { deferred, redis } from '@perf/testing';
+import { deferred, PrivateRedis, redis, type TcpProxy, tcpProxy } from '@perf/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
-import { PrivateRedis } from './privateRedis.js';
-import { type TcpProxy, tcpProxy } from './tcpProxy.js';
+import { channelNames, type L2ErrorMessage } from '../src/index.js';
 import { tieredCaches } from './tiered.js';
 
 const r = await redis();
@@ -18,7 +17,7 @@ const TIMEOUT = 100;
 const now = () => Date.now();
 const io = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/** Advances the fake clock by secondLevelTimeout until `miss` settles; how many timeouts it waited for. */
+/** Advances the fake clock by secondLevelTimeoutMs until `miss` settles; how many timeouts it waited for. */
 async function timeoutsWaited(miss: Promise<unknown>, max = 10): Promise<number> {
   let settled = false;
   miss.then(
@@ -40,11 +39,11 @@ async function timeoutsWaited(miss: Promise<unknown>, max = 10): Promise<number>
 function l2Errors(cacheName: string) {
   const ops: string[] = [];
   const fn = (m: unknown) => {
-    const { cache, op } = m as { cache: string; op: string };
-    if (cache === cacheName) ops.push(op);
+    const { name, op } = m as L2ErrorMessage;
+    if (name === cacheName) ops.push(op);
   };
-  subscribe('perf:cache:l2-error', fn);
-  return { ops, stop: () => unsubscribe('perf:cache:l2-error', fn) };
+  subscribe(channelNames.l2Error, fn);
+  return { ops, stop: () => unsubscribe(channelNames.l2Error, fn) };
 }
 
 describe.skipIf(r.skip)('with lock, a miss while Redis stalls', () => {
@@ -77,7 +76,7 @@ describe.skipIf(r.skip)('with lock, a miss while Redis stalls', () => {
 
   test('paused (SIGSTOP): the get times out, and the miss loads without taking the lock: one timeout', async () => {
     const { cache } = await caches.open(server.url, caches.namespace(), 'stall-get', {
-      cache: { now, secondLevelTimeout: TIMEOUT, lock: { ttl: 5_000 } },
+      cache: { now, secondLevelTimeoutMs: TIMEOUT, lock: { ttlMs: 5_000 } },
     });
     const errors = l2Errors('stall-get');
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
@@ -94,10 +93,9 @@ describe.skipIf(r.skip)('with lock, a miss while Redis stalls', () => {
   test('writes paused (CLIENT PAUSE WRITE): the lock times out, and the miss does not wait for the unlock: one timeout', async () => {
     const ns = caches.namespace();
     const { cache } = await caches.open(server.url, ns, 'stall-lock', {
-      cache: { now, secondLevelTimeout: TIMEOUT, lock: { ttl: 30_000 } },
+      cache: { now, secondLevelTimeoutMs: TIMEOUT, lock: { ttlMs: 30_000 } },
     });
-    const admin = server.client();
-    await admin.connect();
+    const admin = await server.client();
     await admin.call('CLIENT', 'PAUSE', '10000', 'WRITE'); // GET answers; SET NX and the unlock script wait
     const errors = l2Errors('stall-lock');
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
@@ -121,10 +119,9 @@ describe.skipIf(r.skip)('with lock, a miss while Redis stalls', () => {
     proxy = await tcpProxy(server.url, (chunk) => holdReads && /\r\nget\r\n/i.test(chunk.toString('latin1')));
     const ns = caches.namespace();
     const { cache, tier } = await caches.open(proxy.url, ns, 'stall-poll', {
-      cache: { now, secondLevelTimeout: TIMEOUT, lock: { ttl: 2_000, pollInterval: 20 } },
+      cache: { now, secondLevelTimeoutMs: TIMEOUT, lock: { ttlMs: 2_000, pollIntervalMs: 20 } },
     });
-    const holder = server.client();
-    await holder.connect();
+    const holder = await server.client();
     await holder.set(`${ns}:l:k`, 'another-instance', 'PX', 30_000);
     // Fake time must not move before the lock's answer is in: watch for it.
     const lockAnswered = deferred();
@@ -138,7 +135,7 @@ describe.skipIf(r.skip)('with lock, a miss while Redis stalls', () => {
     const waited = await timeoutsWaited(miss);
     const failedDuringMiss = [...errors.ops];
     errors.stop();
-    expect(failedDuringMiss).toEqual(['get']); // one poll timed out; without the rule it polls on for lock.ttl
+    expect(failedDuringMiss).toEqual(['get']); // one poll timed out; without the rule it polls on for lock.ttlMs
     expect(waited).toBeLessThanOrEqual(2); // the 20 ms poll interval, then the one timeout
     expect(await miss).toBe('loaded');
   });

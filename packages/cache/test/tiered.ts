@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { vi } from 'vitest';
-import { Cache, type CacheOptions } from '../src/index.js';
+import { Cache, type CacheOptions, channelNames, type InvalidateMessage } from '../src/index.js';
 import { RedisTier, type RedisTierOptions } from '../src/redis.js';
 
 export interface TieredOptions {
@@ -43,29 +43,19 @@ export function tieredCaches() {
   };
 }
 
-/** A `perf:cache:invalidate` message. */
-export interface Invalidation {
-  readonly cache: string;
-  readonly remote: boolean;
-  readonly keys?: readonly string[];
-  readonly tag?: string;
-  readonly clear?: boolean;
-  readonly reason?: string;
-}
-
 /** Resolves on the next invalidation `cacheName` receives from another instance (and `match` accepts). */
 export function remoteInvalidation(
   cacheName: string,
-  match: (m: Invalidation) => boolean = () => true,
-): Promise<Invalidation> {
+  match: (m: InvalidateMessage) => boolean = () => true,
+): Promise<InvalidateMessage> {
   return new Promise((resolve) => {
     const fn = (raw: unknown) => {
-      const m = raw as Invalidation;
-      if (m.cache !== cacheName || !m.remote || !match(m)) return;
-      unsubscribe('perf:cache:invalidate', fn);
+      const m = raw as InvalidateMessage;
+      if (m.name !== cacheName || !m.remote || !match(m)) return;
+      unsubscribe(channelNames.invalidate, fn);
       resolve(m);
     };
-    subscribe('perf:cache:invalidate', fn);
+    subscribe(channelNames.invalidate, fn);
   });
 }
 

@@ -1,4 +1,4 @@
-import { seededRandom } from '@perf/bench';
+import { seededRandom } from '@perf/testing';
 import { describe, expect, test } from 'vitest';
 import type { Entry } from '../src/entry.js';
 import { Cache } from '../src/index.js';

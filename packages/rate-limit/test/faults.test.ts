@@ -3,14 +3,13 @@
 // without touching Redis while the breaker is open), nothing rejects
 // unhandled, and decisions come from Redis again once it is back.
 import { performance } from 'node:perf_hooks';
-import { redis } from '@perf/testing';
+import { PrivateRedis, redis } from '@perf/testing';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest';
 import type { Decision, RedisDownPolicy } from '../src/index.js';
 import { RedisRateLimiter } from '../src/redis.js';
-import { PrivateRedis } from './privateRedis.js';
 
 const r = await redis();
-const server = new PrivateRedis();
+const server = await PrivateRedis.reserve();
 const unhandled: unknown[] = [];
 const onUnhandled = (reason: unknown) => unhandled.push(reason);
 const opened: RedisRateLimiter[] = [];
@@ -23,7 +22,7 @@ beforeAll(async () => {
 afterAll(async () => {
   process.off('unhandledRejection', onUnhandled);
   await Promise.all(opened.map((l) => l.close()));
-  await server.kill();
+  await server.close();
 });
 beforeEach(() => {
   unhandled.length = 0;
@@ -96,7 +95,7 @@ describe.skipIf(r.skip)('a private redis-server', () => {
   test('killed with calls in flight: every call settles by the policy, then Redis decides again after a restart', async () => {
     const l = limiter('fail-open');
     expect((await l.consume('k')).source).toBe('redis');
-    await server.admin((c) => c.call('CLIENT', 'PAUSE', '5000', 'ALL'));
+    await (await server.client()).call('CLIENT', 'PAUSE', '5000', 'ALL');
     const calls = Array.from({ length: 20 }, () => timed(l, 'k'));
     await server.kill();
     const settled = await Promise.all(calls);
@@ -117,7 +116,7 @@ describe.skipIf(r.skip)('a private redis-server', () => {
     const l = limiter('fail-closed');
     await l.consume('k');
     const before = l.stats().roundTrips;
-    await server.admin((c) => c.script('FLUSH'));
+    await (await server.client()).script('FLUSH');
     const d = await l.consume('k');
     expect(d).toMatchObject({ source: 'redis', allowed: true, remaining: 8 });
     expect(l.stats().roundTrips - before).toBe(2);

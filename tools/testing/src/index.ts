@@ -1,10 +1,14 @@
 export type { Deferred } from './deferred.js';
 export { deferred } from './deferred.js';
 export { closedPort, freePort } from './ports.js';
+export type { PrivateRedisOptions } from './privateRedis.js';
+export { PrivateRedis } from './privateRedis.js';
 export type { Family, Sample } from './prometheusText.js';
 export { parsePrometheusText } from './prometheusText.js';
 export { seededRandom } from './random.js';
 export type { Service } from './services.js';
 export { postgres, redis, tempDatabase } from './services.js';
+export type { TcpProxy } from './tcpProxy.js';
+export { tcpProxy } from './tcpProxy.js';
 export type { ManualClock } from './time.js';
 export { FAKE_NOW, manualClock, useFakeTime } from './time.js';

@@ -134,7 +134,7 @@ describe.each(packages)('$name', (pkg) => {
     const entries = Object.entries(channelNames as Record<string, string>);
     expect(entries.length).toBeGreaterThan(0);
     for (const [event, channel] of entries) {
-      expect(channel).toMatch(new RegExp(`^perf:${pkg.folder}:[a-z]+(-[a-z]+)*$`));
+      expect(channel).toMatch(new RegExp(`^perf:${pkg.folder}:[a-z][a-z0-9]*(-[a-z0-9]+)*$`));
       const kebab = channel.split(':')[2] as string;
       expect(event).toBe(kebab.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()));
     }

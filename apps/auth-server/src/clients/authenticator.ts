@@ -52,7 +52,7 @@ export class ClientAuthenticator {
       name: 'clients',
       max: options.cacheMax,
       ttl: options.cacheTtlMs,
-      staleIfError: options.cacheTtlMs,
+      staleIfErrorMs: options.cacheTtlMs,
       ...(options.secondLevel ? { secondLevel: options.secondLevel } : {}),
       ...(options.now ? { now: options.now } : {}),
     });

@@ -1,5 +1,6 @@
-// A loopback TCP proxy in front of a real Redis, to cut one instance off the
-// network (the others keep their connections) or to hold back a command.
+// A loopback TCP proxy in front of a real server (Redis here), to cut one
+// client off the network (the others keep their connections) or to hold back
+// what a client sends.
 import { connect, createServer, type Socket } from 'node:net';
 
 export interface TcpProxy {
@@ -15,8 +16,9 @@ export interface TcpProxy {
 }
 
 /**
- * Proxies `redis://host:port` on a port the OS picks. `hold(chunk)` returning true keeps a chunk the
- * client sent from reaching the server.
+ * Proxies `targetUrl` (`redis://host:port`, port 6379 when absent) on a loopback port the OS picks;
+ * `url` is the same URL through the proxy. `hold(chunk)` returning true keeps a chunk the client
+ * sent from reaching the server.
  */
 export async function tcpProxy(targetUrl: string, hold: (chunk: Buffer) => boolean = () => false): Promise<TcpProxy> {
   const target = new URL(targetUrl);
@@ -47,7 +49,7 @@ export async function tcpProxy(targetUrl: string, hold: (chunk: Buffer) => boole
     for (const socket of [...sockets]) socket.destroy();
   };
   return {
-    url: `redis://127.0.0.1:${(server.address() as { port: number }).port}`,
+    url: `${target.protocol}//127.0.0.1:${(server.address() as { port: number }).port}`,
     sockets,
     cut() {
       refusing = true;

@@ -1,17 +1,31 @@
-// A redis-server child process on a free loopback port, for the faults the
-// shared server must never see: SIGKILL, restart, SIGSTOP/SIGCONT.
+// A redis-server child process of our own on a free loopback port, for the
+// faults the shared server must never see: SIGKILL, restart, SIGSTOP/SIGCONT,
+// CLIENT PAUSE, SCRIPT FLUSH. Needs `redis-server` on PATH and ioredis
+// (loaded on first use, so importing @perf/testing does not load it).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { closedPort } from '@perf/testing';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { vi } from 'vitest';
+import { closedPort } from './ports.js';
+
+export interface PrivateRedisOptions {
+  /** Keep the data across `kill()` and `start()`, as a server with an append-only file (fsync on every write) would. */
+  readonly persistent?: boolean;
+}
+
+async function newClient(port: number): Promise<Redis> {
+  const { Redis } = await import('ioredis');
+  const c = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
+  c.on('error', () => {});
+  return c;
+}
 
 export class PrivateRedis {
   readonly port: number;
   readonly url: string;
-  /** Set when the server keeps its data across a restart (append-only file, fsync on every write). */
+  /** Set when the server keeps its data across a restart. */
   readonly #dir: string | undefined;
   #child: ChildProcess | undefined;
   readonly #clients: Redis[] = [];
@@ -19,18 +33,18 @@ export class PrivateRedis {
   private constructor(port: number, persistent: boolean) {
     this.port = port;
     this.url = `redis://127.0.0.1:${port}`;
-    this.#dir = persistent ? mkdtempSync(join(tmpdir(), 'perf-cache-redis-')) : undefined;
+    this.#dir = persistent ? mkdtempSync(join(tmpdir(), 'perf-private-redis-')) : undefined;
   }
 
-  /** Starts a server; `persistent` keeps its data across kill() and start() (as a server with AOF would). */
-  static async start(options: { persistent?: boolean } = {}): Promise<PrivateRedis> {
+  /** Starts a server on a free port; resolves once it answers PING. */
+  static async start(options: PrivateRedisOptions = {}): Promise<PrivateRedis> {
     const server = await PrivateRedis.reserve(options);
     await server.start();
     return server;
   }
 
   /** A free port for a server that is not started yet (connections are refused until `start()`). */
-  static async reserve(options: { persistent?: boolean } = {}): Promise<PrivateRedis> {
+  static async reserve(options: PrivateRedisOptions = {}): Promise<PrivateRedis> {
     return new PrivateRedis(await closedPort(), options.persistent === true);
   }
 
@@ -42,7 +56,7 @@ export class PrivateRedis {
     this.#child = spawn('redis-server', args, { stdio: 'ignore' });
     await vi.waitFor(
       async () => {
-        const c = this.client();
+        const c = await newClient(this.port);
         try {
           await c.connect();
           if ((await c.ping()) !== 'PONG') throw new Error('no PONG yet');
@@ -54,12 +68,12 @@ export class PrivateRedis {
     );
   }
 
-  /** SIGKILL: the server dies with whatever it had not executed yet. */
+  /** SIGKILL: the server dies with whatever it had not executed yet (a paused server dies as it is, without running what it buffered). */
   async kill(): Promise<void> {
     const child = this.#child;
     if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGKILL'); // a paused (SIGSTOP) server dies as it is, without running what it buffered
+    child.kill('SIGKILL');
     await exited;
   }
 
@@ -73,20 +87,17 @@ export class PrivateRedis {
     this.#child?.kill('SIGCONT');
   }
 
-  /** A plain client of this server (not connected yet: call `connect()`), closed by `close()`. */
-  client(): Redis {
-    const c = new Redis(this.port, '127.0.0.1', {
-      lazyConnect: true,
-      maxRetriesPerRequest: 1,
-      retryStrategy: () => null,
-    });
-    c.on('error', () => {});
+  /** A plain client of this server, connected, for admin commands and checks; disconnected by `close()`. */
+  async client(): Promise<Redis> {
+    const c = await newClient(this.port);
     this.#clients.push(c);
+    await c.connect();
     return c;
   }
 
+  /** Disconnects the clients, kills the server and removes its data. */
   async close(): Promise<void> {
-    for (const c of this.#clients) c.disconnect();
+    for (const c of this.#clients.splice(0)) c.disconnect();
     await this.kill();
     if (this.#dir !== undefined) rmSync(this.#dir, { recursive: true, force: true });
   }
