@@ -122,8 +122,8 @@ export async function createGitServer(config: GitServerConfig, options: ServerOp
       name: 'roles',
       max: 100_000,
       ttl: 60_000,
-      staleIfError: 5 * 60_000,
-      loadTimeout: 2_000,
+      staleIfErrorMs: 5 * 60_000,
+      loadTimeoutMs: 2_000,
       ...(fleet.rolesTier ? { secondLevel: fleet.rolesTier } : {}),
     });
     life.own({ name: 'role cache', close: () => roles.close() });

@@ -184,7 +184,7 @@ export async function createSchedulerApp(config: AppConfig, options: AppOptions 
       name: 'paused-jobs',
       max: 1,
       ttl: 1_000,
-      staleIfError: 60_000,
+      staleIfErrorMs: 60_000,
       now,
     });
     life.own({ name: 'paused cache', close: () => pausedCache.close() });
