@@ -103,6 +103,15 @@ export function readConfig(env: Readonly<Record<string, string | undefined>> = p
       'USER_RATE_LIMIT',
       `got ${config.userRateLimit}; set 0 (no limit) or at least ${LARGEST_COST} (a clone in protocol v2 costs ${LARGEST_COST})`,
     );
+  } else if (
+    config.userRateLimit > 0 &&
+    config.redisUrl !== undefined &&
+    config.userRateLimit / config.rateLimitInstances < LARGEST_COST
+  ) {
+    e.problem(
+      'RATE_LIMIT_INSTANCES',
+      `got ${config.rateLimitInstances}: while Redis is down each instance would allow ${config.userRateLimit} / ${config.rateLimitInstances} requests per minute per caller, too few for a clone (${LARGEST_COST}); raise USER_RATE_LIMIT or lower RATE_LIMIT_INSTANCES`,
+    );
   }
   if (!/^[A-Za-z0-9_.-]+$/.test(config.redisPrefix)) {
     e.problem('REDIS_PREFIX', `got "${config.redisPrefix}"; use letters, digits, "_", "." and "-"`);

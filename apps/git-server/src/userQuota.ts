@@ -137,7 +137,7 @@ function refusalMessage(
   d: Decision,
   seconds: number,
 ): string {
-  const who = subject === undefined ? `anonymous requests from ${ipKey(address ?? 'unknown')}` : subject;
+  const who = subject === undefined ? `the address ${ipKey(address ?? 'unknown')} (anonymous requests)` : subject;
   const retry = `retry in ${seconds} s`;
   if (name === 'git-rpc') {
     return `rate limit: ${who} sent more than ${d.limit} git POST requests in a minute; ${retry}`;

@@ -138,7 +138,7 @@ describe('anonymous callers', () => {
     const refused = await clone('open', undefined);
     expect(refused.code).toBe(128);
     expect(refused.stderr).toContain(
-      'remote: rate limit: anonymous requests from 127.0.0.1 has spent its quota of 9 requests per minute',
+      'remote: rate limit: the address 127.0.0.1 (anonymous requests) has spent its quota of 9 requests per minute',
     );
     expect(refused.stderr).toContain('or give an access token (a user has a quota of its own)');
     expect((await clone('open', 'carol')).code).toBe(0);
@@ -188,16 +188,20 @@ describe('headers', () => {
 });
 
 describe('POSTs without their info/refs', () => {
-  it('count against the git-rpc quota; a clone refused at its POST shows only the status, as git prints it', async () => {
-    // 18 POSTs that never run git (415: the content type is wrong), still charged.
-    for (let i = 0; i < 18; i++) {
-      const res = await fetch(`${url('quota')}/git-upload-pack`, {
+  /** POSTs that never run git (415: the content type is wrong), still charged to the git-rpc quota of 18. */
+  const spendRpc = async (who: string, service: string, count = 18) => {
+    for (let i = 0; i < count; i++) {
+      const res = await fetch(`${url('quota')}/${service}`, {
         method: 'POST',
-        headers: { authorization: basic(token('carol')), 'content-type': 'text/plain' },
+        headers: { authorization: basic(token(who)), 'content-type': 'text/plain' },
         body: 'x',
       });
       expect(res.status).toBe(415);
     }
+  };
+
+  it('count against the git-rpc quota; a clone refused at its POST shows only the status, as git prints it', async () => {
+    await spendRpc('carol', 'git-upload-pack');
     const res = await fetch(`${url('quota')}/git-upload-pack`, {
       method: 'POST',
       headers: { authorization: basic(token('carol')), 'content-type': 'application/x-git-upload-pack-request' },
@@ -206,6 +210,7 @@ describe('POSTs without their info/refs', () => {
     expect(res.status).toBe(429);
     expect(res.headers.get('ratelimit-policy')).toBe('"git-rpc";q=18;w=60');
     expect(res.headers.get('retry-after')).toBe('4');
+    expect(res.headers.get('connection')).toBe('close'); // the body of a refused POST is not read
     expect(await res.text()).toBe('rate limit: carol sent more than 18 git POST requests in a minute; retry in 4 s\n');
 
     // A real clone: its info/refs passes (the requests quota is full), its first POST is refused.
@@ -214,6 +219,19 @@ describe('POSTs without their info/refs', () => {
     expect(refused.stderr).toContain('error: RPC failed; HTTP 429 curl 22 The requested URL returned error: 429');
     expect(refused.stderr).not.toContain('remote: rate limit');
     expect(await metric(/git_rate_limited_total\{quota="git-rpc",route="git",caller="user"\} (\d+)/)).toBe(2);
+  });
+
+  it('a push refused at its POST changes nothing (git prints the status, then "Everything up-to-date")', async () => {
+    const work = join(tmp, 'rpc-push');
+    await git.ok(['clone', url('quota'), work], { token: token('dave') });
+    const before = (await git.ok(['rev-parse', 'HEAD'], { cwd: work })).trim();
+    await git.commit(work, { 'p.txt': 'p\n' }, 'refused at its POST');
+    await spendRpc('dave', 'git-receive-pack', 16); // the clone's 2 POSTs took 2
+    const refused = await git.run(['push', 'origin', 'main'], { cwd: work, token: token('dave') });
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('error: RPC failed; HTTP 429 curl 22 The requested URL returned error: 429');
+    const remote = await git.ok(['ls-remote', url('quota'), 'main'], { token: token('owner') });
+    expect(remote.split('\t')[0]).toBe(before);
   });
 });
 
@@ -231,10 +249,16 @@ describe('configuration', () => {
     }
   });
 
-  it('refuses a quota smaller than a clone, and a count of instances below 1', () => {
+  it('refuses a quota smaller than a clone, a count of instances below 1, and shares (with Redis) smaller than a clone', () => {
     const read = () => readConfig({ USER_RATE_LIMIT: '2', RATE_LIMIT_INSTANCES: '0' });
     expect(read).toThrow(/USER_RATE_LIMIT: got 2; set 0 \(no limit\) or at least 3 \(a clone in protocol v2 costs 3\)/);
     expect(read).toThrow(/RATE_LIMIT_INSTANCES: got "0"; set an integer from 1 to 10000/);
+    // With Redis, each instance's share while Redis is down must still hold a clone.
+    const shares = { REDIS_URL: 'redis://127.0.0.1:6379', USER_RATE_LIMIT: '300' };
+    expect(() => readConfig({ ...shares, RATE_LIMIT_INSTANCES: '101' })).toThrow(
+      /RATE_LIMIT_INSTANCES: got 101: while Redis is down each instance would allow 300 \/ 101 requests per minute per caller, too few for a clone/,
+    );
+    expect(readConfig({ ...shares, RATE_LIMIT_INSTANCES: '100' }).rateLimitInstances).toBe(100);
   });
 });
 
