@@ -11,12 +11,14 @@ import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { compare, runSuite } from '@perf/bench';
 import { Cache } from '@perf/cache';
 import { createSigner, createVerifier } from '@perf/jwt-cache';
+import { RateLimiter, RateLimitHeaders } from '@perf/rate-limit';
 import { createVerifier as fastJwtVerifier } from 'fast-jwt';
 import { LRUCache } from 'lru-cache';
 import { AccessCache } from '../src/auth/access.js';
 import { Gate } from '../src/auth/gate.js';
 import { Identities, scopeCeiling } from '../src/auth/identity.js';
 import { encodeAccess, READ, type RepoAccess, WRITE } from '../src/auth/roles.js';
+import { quotaKey } from '../src/userQuota.js';
 
 const ISSUER = 'https://auth.bench';
 const AUDIENCE = 'urn:perf:api';
@@ -39,6 +41,11 @@ const header = `Basic ${Buffer.from(`x-token:${token}`).toString('base64')}`;
 const headers = Array.from({ length: 1024 }, () => Buffer.from(header).toString('latin1'));
 let i = 0;
 const nextHeader = () => headers[i++ & 1023] as string;
+
+// The per-user rate limit in memory, as userQuota.ts charges it: the caller's key, a decision and its
+// RateLimit header value (a quota large enough never to refuse: every call is the common, allowed case).
+const quota = new RateLimiter({ name: 'requests', algorithm: 'token-bucket', limit: 1e9, windowMs: 60_000 });
+const quotaHeaders = new RateLimitHeaders(quota);
 
 // Ours, as server.ts assembles it (the role loader never runs: every lookup hits).
 const verifier = await createVerifier({
@@ -85,6 +92,9 @@ compare(
     references: {
       // The role lookup alone (the issue's "about 100 ns").
       'role check alone (@perf/cache hit)': () => access.access(REPO, 'alice'),
+      // What USER_RATE_LIMIT adds to each request when the limit is kept in memory.
+      'rate limit decision + RateLimit header (in memory)': () =>
+        quotaHeaders.rateLimit(quota.consume(quotaKey('alice', undefined), 3)),
     },
   },
 );

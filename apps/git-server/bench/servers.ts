@@ -105,6 +105,9 @@ export async function startOurs(workDir: string, repos: Readonly<Record<string, 
         DATA_DIR: dataDir,
         AUTH_ISSUER: 'https://auth.bench',
         AUTH_PUBLIC_KEY_FILE: keyFile,
+        // The per-user rate limit stays on (in memory), sized never to refuse the bench's one user:
+        // the default (300 requests a minute) would refuse part of the 50 concurrent clones' runs.
+        USER_RATE_LIMIT: '1000000',
       },
       stdio: 'ignore',
     },

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { EnvReader } from '@perf/app-kit';
+import { LARGEST_COST } from './userQuota.js';
 
 /** Where the trusted access tokens' keys come from. */
 export type TrustedKeys =
@@ -39,6 +40,10 @@ export interface GitServerConfig {
   readonly maxPushBytes: number;
   readonly gitBinary: string;
   readonly logLevel: string;
+  /** Requests per minute per user (or anonymous source address), git and API together; 0: no limit. */
+  readonly userRateLimit: number;
+  /** Instances sharing REDIS_URL's quota: while Redis is down each allows userRateLimit / this. */
+  readonly rateLimitInstances: number;
 }
 
 const MB = 1024 * 1024;
@@ -90,7 +95,24 @@ export function readConfig(env: Readonly<Record<string, string | undefined>> = p
     maxPushBytes: e.integer('MAX_PUSH_MB', 1024, { min: 1, max: 1024 * 1024 }) * MB,
     gitBinary: e.string('GIT_BINARY', 'git'),
     logLevel: e.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
+    userRateLimit: e.integer('USER_RATE_LIMIT', 300, { min: 0, max: 1_000_000 }),
+    rateLimitInstances: e.integer('RATE_LIMIT_INSTANCES', 1, { min: 1, max: 10_000 }),
   };
+  if (config.userRateLimit > 0 && config.userRateLimit < LARGEST_COST) {
+    e.problem(
+      'USER_RATE_LIMIT',
+      `got ${config.userRateLimit}; set 0 (no limit) or at least ${LARGEST_COST} (a clone in protocol v2 costs ${LARGEST_COST})`,
+    );
+  } else if (
+    config.userRateLimit > 0 &&
+    config.redisUrl !== undefined &&
+    config.userRateLimit / config.rateLimitInstances < LARGEST_COST
+  ) {
+    e.problem(
+      'RATE_LIMIT_INSTANCES',
+      `got ${config.rateLimitInstances}: while Redis is down each instance would allow ${config.userRateLimit} / ${config.rateLimitInstances} requests per minute per caller, too few for a clone (${LARGEST_COST}); raise USER_RATE_LIMIT or lower RATE_LIMIT_INSTANCES`,
+    );
+  }
   if (!/^[A-Za-z0-9_.-]+$/.test(config.redisPrefix)) {
     e.problem('REDIS_PREFIX', `got "${config.redisPrefix}"; use letters, digits, "_", "." and "-"`);
   }

@@ -1,6 +1,7 @@
 // What /metrics exposes: the git traffic (clones, fetches, pushes, bytes,
-// durations), refusals, and at scrape time the counters of the @perf parts
-// (token cache, role cache, git process bulkhead, buffer pool). One registry
+// durations), refusals (rate-limited ones included), and at scrape time the
+// counters of the @perf parts (token cache, role cache, git process bulkhead,
+// buffer pool, rate limiters). One registry
 // per server, so several servers in one process never collide.
 import type { BufferPool } from '@perf/buffer-pool';
 import type { CacheStats } from '@perf/cache';
@@ -13,6 +14,8 @@ export interface Parts {
   readonly caches: Readonly<Record<string, { stats(): CacheStats }>>;
   readonly breakers: readonly CircuitBreaker[];
   readonly pool: BufferPool;
+  /** The per-user rate limit, when USER_RATE_LIMIT is not 0. */
+  readonly quota: { stats(): Readonly<Record<string, Readonly<Record<string, unknown>>>> } | undefined;
 }
 
 export type GitMetrics = ReturnType<typeof gitMetrics>;
@@ -72,6 +75,12 @@ export function gitMetrics(parts: Parts) {
       name: 'git_requests_rejected_total',
       help: 'git requests turned away before git ran: bulkhead full, circuit open, body too large.',
       labelNames: ['reason'] as const,
+      registry,
+    }),
+    rateLimited: new Counter({
+      name: 'git_rate_limited_total',
+      help: 'Requests refused with 429 by the per-user rate limit, by quota (requests, git-rpc), route (git, api) and caller (user, anonymous).',
+      labelNames: ['quota', 'route', 'caller'] as const,
       registry,
     }),
   };
@@ -134,5 +143,21 @@ export function gitMetrics(parts: Parts) {
       this.set({ stat: 'retained_bytes' }, s.retainedBytes);
     },
   });
+  new Gauge({
+    name: 'git_server_rate_limit',
+    help: 'Counters of the per-user rate limiters since start: allowed, rejected; with Redis also failures, timeouts and the decisions made without it (insurance).',
+    labelNames: ['quota', 'stat'] as const,
+    registry,
+    collect() {
+      const quotas = parts.quota?.stats() ?? {};
+      for (const [quota, stats] of Object.entries(quotas)) {
+        for (const [stat, value] of Object.entries(stats)) {
+          if (typeof value === 'number') this.set({ quota, stat: snakeCase(stat) }, value);
+        }
+      }
+    },
+  });
   return metrics;
 }
+
+const snakeCase = (name: string): string => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);

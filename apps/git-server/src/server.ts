@@ -1,7 +1,7 @@
 // The git server, assembled: fastify with the smart HTTP, API, metrics and
 // health routes, over the database (behind a breaker), the repositories on
-// disk, the git process bulkhead, the token verifier and the role and stats
-// caches (tiered through Redis in a fleet).
+// disk, the git process bulkhead, the token verifier, the role and stats
+// caches and the per-user rate limit (through Redis in a fleet).
 import { join } from 'node:path';
 import { type Database, Lifecycle, loggerOptions, migrate, openDatabase } from '@perf/app-kit';
 import { BufferPool } from '@perf/buffer-pool';
@@ -27,6 +27,7 @@ import { smartHttpRoutes } from './routes/smartHttp.js';
 import { RepoStore } from './storage/repoStore.js';
 import { MIGRATIONS } from './storage/schema.js';
 import { isDatabaseUnavailable } from './storage/unavailable.js';
+import { UserQuota } from './userQuota.js';
 
 export interface GitServer {
   readonly app: FastifyInstance;
@@ -50,7 +51,7 @@ export interface GitServer {
 
 export interface ServerOptions {
   readonly logger?: boolean;
-  /** The token verifier's clock (ms), for tests. */
+  /** The clock (ms) of the token verifier and of the in-memory rate limits, for tests. */
   readonly now?: () => number;
 }
 
@@ -147,11 +148,25 @@ export async function createGitServer(config: GitServerConfig, options: ServerOp
       live: () => ({ gitProcesses: git.breaker.stats(), bufferPool: pool.stats() }),
     });
 
+    // Closed after the server drained (the requests in flight have been charged by then).
+    const quota =
+      config.userRateLimit === 0
+        ? undefined
+        : new UserQuota({
+            perMinute: config.userRateLimit,
+            redisUrl: config.redisUrl,
+            redisPrefix: config.redisPrefix,
+            instances: config.rateLimitInstances,
+            ...(options.now ? { now: options.now } : {}),
+          });
+    if (quota !== undefined) life.own({ name: 'rate limits', close: () => quota.close() });
+
     const metrics = gitMetrics({
       verifier: () => verifier,
       caches: { roles, stats: statsCache },
       breakers: [git.breaker, dbBreaker],
       pool,
+      quota,
     });
     life.own({ name: 'metrics', close: async () => metrics.stop() });
     // Closed first after the server drained: running git requests finish, queued ones are handed back.
@@ -165,8 +180,9 @@ export async function createGitServer(config: GitServerConfig, options: ServerOp
       maxRequestBytes: config.maxRequestBytes,
       maxPushBytes: config.maxPushBytes,
       pushed: (repo) => repos.pushed(repo),
+      quota,
     });
-    apiRoutes(app, { gate, repos, metrics, publicUrl: () => publicUrl });
+    apiRoutes(app, { gate, repos, metrics, quota, publicUrl: () => publicUrl });
     app.register(fastifyMetrics, { registry: metrics.registry });
     life.requireReady({ name: 'database', check: async () => void (await db.query('SELECT 1')) });
     life.routes(app);

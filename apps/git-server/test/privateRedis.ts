@@ -1,6 +1,7 @@
 // A redis-server of this test's own on a free loopback port: an auth server
 // started with REDIS_URL caches its clients in Redis under fixed key names,
-// which other test runs on the shared server also write.
+// which other test runs on the shared server also write; and a Redis a test
+// may kill and restart.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { freePort } from '@perf/testing';
 import { Redis } from 'ioredis';
@@ -12,8 +13,9 @@ export const privateRedisSkip: false | string =
     ? false
     : 'redis-server is not installed (Debian package redis-server)';
 
-export async function startPrivateRedis(): Promise<{ url: string; stop(): Promise<void> }> {
-  const port = await freePort();
+/** A redis-server on `port` (default: a free one), empty; started again on the same port after `stop()`, it is a restart. */
+export async function startPrivateRedis(port?: number): Promise<{ url: string; port: number; stop(): Promise<void> }> {
+  port ??= await freePort();
   const child: ChildProcess = spawn(
     'redis-server',
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
@@ -35,6 +37,7 @@ export async function startPrivateRedis(): Promise<{ url: string; stop(): Promis
   );
   return {
     url,
+    port,
     async stop() {
       if (child.exitCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));

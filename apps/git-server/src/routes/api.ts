@@ -11,6 +11,9 @@
 //   DELETE /api/repos/:name/roles/:subject                                             (admin)
 //   GET    /api/pool                           repositories, disk, git processes, buffers (any valid token)
 // Errors are `{ error, message }`; the statuses follow the gate (401/403/404).
+// Every request is charged to its caller's rate limit before anything else
+// runs (the token's subject; without a token, the source address); one whose
+// token is refused is not, and gets its 401 from the route.
 import { BulkheadFullError } from '@perf/circuit-breaker';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authFailure, type Denied, type Gate } from '../auth/gate.js';
@@ -22,12 +25,15 @@ import type { GitMetrics } from '../metrics.js';
 import type { RepoService } from '../repoService.js';
 import type { RepoRecord } from '../storage/repoStore.js';
 import { isDatabaseUnavailable } from '../storage/unavailable.js';
+import type { UserQuota } from '../userQuota.js';
 import { countRefusal } from './refusal.js';
 
 export interface ApiDeps {
   readonly gate: Gate;
   readonly repos: RepoService;
   readonly metrics: GitMetrics;
+  /** The per-user rate limit (none when USER_RATE_LIMIT is 0). */
+  readonly quota: UserQuota | undefined;
   /** The base of clone URLs. */
   readonly publicUrl: () => string;
 }
@@ -60,6 +66,22 @@ type Named = { Params: { name: string } };
 export function apiRoutes(app: FastifyInstance, deps: ApiDeps): void {
   app.register(async (api) => {
     const view = (r: RepoRecord) => ({ ...r, cloneUrl: `${deps.publicUrl()}/${r.name}.git` });
+
+    const quota = deps.quota;
+    if (quota !== undefined) {
+      api.addHook('onRequest', async (req, reply) => {
+        let subject: string | undefined;
+        try {
+          subject = (await deps.gate.caller(req.headers.authorization))?.subject;
+        } catch {
+          return; // a refused token: the route answers 401 (and counts it)
+        }
+        const limited = await quota.charge('requests', subject, req.ip, 1, reply.raw);
+        if (limited === undefined) return;
+        deps.metrics.rateLimited.inc({ quota: limited.quota, route: 'api', caller: limited.caller });
+        return reply.code(429).send({ error: 'rate_limited', message: limited.message });
+      });
+    }
 
     /** The caller, or an ApiError (401 when `required` and anonymous or refused). */
     const caller = async (req: FastifyRequest, required: boolean): Promise<Identity | undefined> => {

@@ -1,10 +1,12 @@
-// How a refused git request is answered: plain text git prints, no caching,
-// and on 401 the Basic challenge that makes the git CLI ask its credential
-// helper (or the user) for a token.
+// How a refused git request is answered: plain text git prints (under a
+// refused info/refs, as "remote: …"), no caching, and on 401 the Basic
+// challenge that makes the git CLI ask its credential helper (or the user)
+// for a token.
 import type { FastifyReply } from 'fastify';
 import type { Denied } from '../auth/gate.js';
 import { NO_CACHE } from '../git/protocol.js';
 import type { GitMetrics } from '../metrics.js';
+import type { Limited } from '../userQuota.js';
 
 export const BASIC_CHALLENGE = 'Basic realm="git-server", charset="UTF-8"';
 
@@ -22,6 +24,14 @@ export function refuseGit(reply: FastifyReply, metrics: GitMetrics, denied: Deni
   if (denied.status === 401) reply.header('www-authenticate', BASIC_CHALLENGE);
   if (denied.status === 503) reply.header('retry-after', '5');
   return textReply(reply, denied.status, denied.message);
+}
+
+/** 429 for a request over its caller's rate limit (the RateLimit and Retry-After headers are set already). */
+export function refuseLimited(reply: FastifyReply, metrics: GitMetrics, limited: Limited): FastifyReply {
+  metrics.rateLimited.inc({ quota: limited.quota, route: 'git', caller: limited.caller });
+  // A refused POST's body (up to a whole push) is not read: the connection closes after the answer.
+  if (reply.request.method === 'POST') reply.header('connection', 'close');
+  return textReply(reply, 429, limited.message);
 }
 
 export function textReply(reply: FastifyReply, status: number, message: string): FastifyReply {

@@ -27,7 +27,8 @@ import { repoFromSegment } from '../git/repoName.js';
 import type { Repositories } from '../git/repositories.js';
 import { RequestSniffer } from '../git/requestSniffer.js';
 import type { GitMetrics } from '../metrics.js';
-import { refuseGit, textReply } from './refusal.js';
+import { operationCost, type UserQuota } from '../userQuota.js';
+import { refuseGit, refuseLimited, textReply } from './refusal.js';
 
 export interface SmartHttpDeps {
   readonly gate: Gate;
@@ -38,6 +39,8 @@ export interface SmartHttpDeps {
   readonly maxPushBytes: number;
   /** Called after every receive-pack that ran, whatever it updated. */
   readonly pushed: (repo: string) => Promise<void>;
+  /** The per-user rate limit (none when USER_RATE_LIMIT is 0). */
+  readonly quota: UserQuota | undefined;
 }
 
 /** Largest ref advertisement (it is captured in pooled memory, then sent with a Content-Length). */
@@ -98,6 +101,15 @@ async function advertise(
   if (!outcome.allowed) return refuseGit(reply, deps.metrics, outcome);
 
   const protocol = gitProtocol(req.headers['git-protocol']);
+  // The whole operation is paid here, where git shows a refusal's text (see userQuota.ts).
+  const limited = await deps.quota?.charge(
+    'requests',
+    outcome.identity?.subject,
+    req.ip,
+    operationCost(service, protocol),
+    reply.raw,
+  );
+  if (limited !== undefined) return refuseLimited(reply, deps.metrics, limited);
   const env: Record<string, string> = protocol === undefined ? {} : { GIT_PROTOCOL: protocol };
   return inSlot(deps, reply, async () =>
     deps.git.session(gitArgs(deps, service, deps.disk.pathOf(repo), true), env, async (child, stderr) => {
@@ -147,6 +159,8 @@ async function rpc(
   if (repo === undefined) return textReply(reply, 404, 'repository not found');
   const outcome = await deps.gate.check(req.headers.authorization, repo, SERVICES[service].need);
   if (!outcome.allowed) return refuseGit(reply, deps.metrics, outcome);
+  const limited = await deps.quota?.charge('git-rpc', outcome.identity?.subject, req.ip, 1, reply.raw);
+  if (limited !== undefined) return refuseLimited(reply, deps.metrics, limited);
 
   if (req.headers['content-type'] !== `application/x-${service}-request`) {
     return textReply(reply, 415, `send Content-Type: application/x-${service}-request`);
