@@ -127,7 +127,7 @@ export async function createAuthServer(config: AuthConfig, options: { logger?: b
     const issuer = new TokenIssuer({
       issuer: config.issuer,
       defaultTtlSeconds: config.tokenTtlSeconds,
-      sign: (claims) => signer.sign(claims),
+      sign: (claims) => signer.signAsync(claims),
       record: (token) => writer.add(token),
     });
 

@@ -1,6 +1,7 @@
 // The JWS algorithms of RFC 7518 §3.1 (and EdDSA, RFC 8037) mapped onto
-// node:crypto. Signing and verifying call node:crypto synchronously: WebCrypto
-// (what jose uses) costs an extra ≈ 100 µs per ES256 operation in promise hops.
+// node:crypto. Verifying and `sign()` call node:crypto synchronously: WebCrypto
+// (what jose uses) costs an extra ≈ 100 µs per ES256 operation in promise hops;
+// `signAsync()` uses node:crypto's thread-pool form instead.
 // Where no option is needed, node:crypto gets the bare KeyObject: on Node 24
 // an options object ({ key, ... }) alone adds ≈ 20 µs per call.
 import {
@@ -129,6 +130,38 @@ export function signBytes(spec: AlgorithmSpec, key: KeyObject, data: Uint8Array,
       return cryptoSign(spec.hash, data, { key, padding: PSS, saltLength: PSS_SALT });
     default:
       return cryptoSign(spec.hash, data, key);
+  }
+}
+
+/**
+ * signBytes on libuv's thread pool (node:crypto's callback form), so that the
+ * event loop goes on meanwhile. HMAC has no callback form and takes a
+ * microsecond: it is computed at once. node:crypto copies `data` for the job.
+ */
+export function signBytesAsync(
+  spec: AlgorithmSpec,
+  key: KeyObject,
+  data: Uint8Array,
+  done: (error: Error | null, signature: Buffer | undefined) => void,
+): void {
+  switch (spec.family) {
+    case 'HS':
+      done(null, signBytes(spec, key, data));
+      return;
+    case 'ES':
+      cryptoSign(spec.hash, data, key, (error, der) => {
+        if (error) return done(error, undefined);
+        const size = spec.size as number;
+        const signature = Buffer.allocUnsafe(2 * size);
+        writeP1363(der, size, signature);
+        done(null, signature);
+      });
+      return;
+    case 'PS':
+      cryptoSign(spec.hash, data, { key, padding: PSS, saltLength: PSS_SALT }, done);
+      return;
+    default:
+      cryptoSign(spec.hash, data, key, done);
   }
 }
 

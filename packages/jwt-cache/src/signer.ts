@@ -1,8 +1,9 @@
 // createSigner: compact JWS signing (RFC 7515 §5.1) for an issuer's hot path.
 // The key is imported once and the header is encoded once; each sign() is one
-// JSON.stringify, two base64url encodings and one node:crypto call.
+// JSON.stringify, two base64url encodings and one node:crypto call (signAsync()
+// the same, with the node:crypto call on the thread pool).
 import type { KeyObject } from 'node:crypto';
-import { type Algorithm, type AlgorithmSpec, algorithmSpec, signBytes } from './algorithms.js';
+import { type Algorithm, type AlgorithmSpec, algorithmSpec, signBytes, signBytesAsync } from './algorithms.js';
 import { InvalidArgumentError } from './errors.js';
 import { importKey } from './importKey.js';
 import { type ResolvedSignerOptions, resolveSignerOptions, type SignerOptions } from './options.js';
@@ -74,6 +75,36 @@ export class Signer {
 
   /** Returns the compact JWS of `claims`, signed as they are (set `iat`/`exp` yourself). */
   sign(claims: Readonly<Record<string, unknown>>): string {
+    const { payload, data } = this.#signingInput(claims);
+    const signature = signBytes(this.#spec, this.#key, data, this.#signature).toString('base64url');
+    return `${this.#header}${payload}.${signature}`;
+  }
+
+  /**
+   * The same compact JWS as `sign()`, signed on libuv's thread pool (node:crypto's callback form): the
+   * event loop serves other requests while the signature is computed, so a server with a core to spare
+   * signs in parallel with its HTTP work. Costs a thread-pool round trip more than `sign()`; HS* are
+   * signed at once. Rejects with `InvalidArgumentError` where `sign()` throws it.
+   */
+  signAsync(claims: Readonly<Record<string, unknown>>): Promise<string> {
+    let input: { payload: string; data: Uint8Array };
+    try {
+      input = this.#signingInput(claims);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const { payload, data } = input;
+    return new Promise((resolve, reject) => {
+      // node:crypto copies the input of a thread-pool job before it returns: the next call may reuse the scratch buffer.
+      signBytesAsync(this.#spec, this.#key, data, (error, signature) => {
+        if (error !== null || signature === undefined) reject(error);
+        else resolve(`${this.#header}${payload}.${signature.toString('base64url')}`);
+      });
+    });
+  }
+
+  /** The encoded payload and the signing input (in the scratch buffer when it fits: valid until the next call). */
+  #signingInput(claims: Readonly<Record<string, unknown>>): { payload: string; data: Uint8Array } {
     if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) {
       throw new InvalidArgumentError('claims', 'a JWT claims set (a plain object)', claims);
     }
@@ -84,21 +115,16 @@ export class Signer {
     }
     const scratch = this.#scratch;
     const start = this.#header.length;
-    let payload: string;
-    let data: Uint8Array;
     // UTF-8 takes at most 3 bytes per UTF-16 unit, and base64url 4/3 of that.
     if (json.length * 4 <= SCRATCH_BYTES) {
       const length = scratch.write(json, start, 'utf8');
-      payload = scratch.toString('base64url', start, start + length);
+      const payload = scratch.toString('base64url', start, start + length);
       // The payload's base64url replaces its UTF-8 bytes: header || payload, the signing input.
       const end = start + scratch.write(payload, start, 'latin1');
-      data = new Uint8Array(scratch.buffer, scratch.byteOffset, end);
-    } else {
-      payload = Buffer.from(json).toString('base64url');
-      data = Buffer.from(this.#header + payload, 'latin1');
+      return { payload, data: new Uint8Array(scratch.buffer, scratch.byteOffset, end) };
     }
-    const signature = signBytes(this.#spec, this.#key, data, this.#signature).toString('base64url');
-    return `${this.#header}${payload}.${signature}`;
+    const payload = Buffer.from(json).toString('base64url');
+    return { payload, data: Buffer.from(this.#header + payload, 'latin1') };
   }
 }
 

@@ -45,6 +45,35 @@ describe('createSigner', () => {
     expect(v.verifySync(token)).toEqual(claims);
   });
 
+  it.each(keys)(
+    '%s signAsync: the same header and payload as sign(), a signature that verifies',
+    async (alg, privateKey, publicKey) => {
+      const signer = await createSigner({ key: privateKey, alg, kid: 'sig-1' });
+      const claims = { sub: 'alice', exp: Math.floor(Date.now() / 1000) + 60 };
+      const [token, sync] = [await signer.signAsync(claims), signer.sign(claims)];
+      expect(token.split('.').slice(0, 2)).toEqual(sync.split('.').slice(0, 2));
+      expect((await jwtVerify(token, publicKey, { algorithms: [alg] })).payload).toEqual(claims);
+      // ECDSA and RSA-PSS signatures are randomized; the others are the same bytes as sign()'s.
+      if (!/^(ES|PS)/.test(alg)) expect(token).toBe(sync);
+    },
+  );
+
+  it('signAsync: calls in flight at once each sign their own claims (the scratch buffer is not shared)', async () => {
+    const signer = await createSigner({ key: ec.privateKey, alg: 'ES256' });
+    const tokens = await Promise.all(Array.from({ length: 64 }, (_, n) => signer.signAsync({ n, pad: 'x'.repeat(n) })));
+    for (const [n, token] of tokens.entries()) {
+      expect((await jwtVerify(token, ec.publicKey)).payload).toEqual({ n, pad: 'x'.repeat(n) });
+    }
+  });
+
+  it('signAsync rejects what sign() throws on, with InvalidArgumentError', async () => {
+    const signer = await createSigner({ key: ec.privateKey, alg: 'ES256' });
+    await expect(signer.signAsync([] as never)).rejects.toBeInstanceOf(InvalidArgumentError);
+    await expect(signer.signAsync({ toJSON: () => 5 })).rejects.toMatchObject({
+      code: 'PERF_JWT_CACHE_INVALID_ARGUMENT',
+    });
+  });
+
   it('reuses one encoded header and writes ES256 signatures in the raw 64-byte JWS form', async () => {
     const signer = await createSigner({ key: ec.privateKey, alg: 'ES256', typ: null });
     const a = signer.sign({ n: 1 });

@@ -28,7 +28,7 @@ export interface TokenIssuerOptions {
   readonly issuer: string;
   readonly defaultTtlSeconds: number;
   /** Signs the claims as an `at+jwt`. */
-  readonly sign: (claims: Readonly<Record<string, unknown>>) => string;
+  readonly sign: (claims: Readonly<Record<string, unknown>>) => Promise<string>;
   /** Accepts the record for writing; false when it cannot be accepted now (then no token is issued). */
   readonly record: (token: IssuedToken) => boolean;
   readonly now?: () => number;
@@ -42,7 +42,7 @@ export class TokenIssuer {
   }
 
   /** Checks the grant, the scopes and the resources of an authenticated client's request, then issues. */
-  issue(client: Client, params: FormParams): TokenResponse {
+  async issue(client: Client, params: FormParams): Promise<TokenResponse> {
     const grant = params.get('grant_type');
     if (grant === undefined) throw invalidRequest('grant_type is missing');
     if (grant !== 'client_credentials') {
@@ -71,7 +71,7 @@ export class TokenIssuer {
         'retry-after': '1',
       });
     }
-    const access_token = this.#o.sign({
+    const access_token = await this.#o.sign({
       iss: this.#o.issuer,
       sub: client.clientId,
       aud: audience.length === 1 ? audience[0] : audience,

@@ -65,7 +65,7 @@ function oauthScope(app: FastifyInstance, deps: OAuthRouteDeps): void {
       const params = form(req);
       client = await authenticate(req, params);
       await deps.onClient?.(client, reply);
-      const body = deps.issuer.issue(client, params);
+      const body = await deps.issuer.issue(client, params);
       deps.onTokenRequest?.('issued', (performance.now() - started) / 1000, client);
       return reply.headers(NO_STORE).send(body);
     } catch (error) {
