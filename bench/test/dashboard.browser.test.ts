@@ -4,12 +4,12 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { chromiumSkip, launchChromium } from '@perf/testing/chromium';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildReport } from '../src/report.js';
 import type { RunResult } from '../src/results.js';
 import { formatNs } from '../src/table.js';
-import { chromiumSkip, launchChromium } from './chromium.js';
 import { dashboardFixture, tempDir } from './fixtures.js';
 
 const skip = chromiumSkip();

@@ -1,55 +1,23 @@
 // The built server (dist/main.js) as a child process, for what only a real
 // process can show: signals, kill -9, exit codes.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '@perf/testing';
+import { type AppProcess, spawnApp } from '@perf/testing';
 import { readDemoClient } from '../src/bootstrap.js';
 
 const main = join(fileURLToPath(new URL('..', import.meta.url)), 'dist', 'main.js');
 
-export interface ServerProcess {
-  readonly child: ChildProcess;
-  readonly base: string;
+export interface ServerProcess extends AppProcess {
+  /** The demo client's credentials as a Basic header. */
   readonly basic: string;
-  /** Resolves with the exit code (or signal name) once the process has ended. */
-  readonly exited: Promise<number | string>;
-  output(): string;
 }
 
 export async function spawnServer(dataDir: string, env: Record<string, string> = {}): Promise<ServerProcess> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [main], {
-    env: {
-      ...process.env,
-      DATA_DIR: dataDir,
-      PORT: String(port),
-      LOG_LEVEL: 'warn',
-      CLIENT_RATE_LIMIT: '1000000', // load tests are not about the rate limit
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout?.on('data', (d) => (out += d));
-  child.stderr?.on('data', (d) => (out += d));
-  const exited = once(child, 'exit').then(([code, signal]) => (code ?? signal) as number | string);
-  const started = Date.now();
-  while (!out.includes('listening on')) {
-    if (child.exitCode !== null) throw new Error(`the server exited before listening:\n${out}`);
-    if (Date.now() - started > 60_000) throw new Error(`the server did not listen within 60 s:\n${out}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  // Load tests are not about the rate limit.
+  const app = await spawnApp(main, { DATA_DIR: dataDir, CLIENT_RATE_LIMIT: '1000000', ...env });
   const demo = readDemoClient(dataDir);
   if (demo === undefined) throw new Error('no demo client in the data folder');
-  return {
-    child,
-    base: `http://127.0.0.1:${port}`,
-    basic: `Basic ${Buffer.from(`${demo.clientId}:${demo.secret}`).toString('base64')}`,
-    exited,
-    output: () => out,
-  };
+  return { ...app, basic: `Basic ${Buffer.from(`${demo.clientId}:${demo.secret}`).toString('base64')}` };
 }
 
 export interface Load {

@@ -2,13 +2,14 @@
 // on loopback: this app (its built dist/main.js) and git http-backend behind
 // nginx + fcgiwrap (Debian packages, installed with apt-get when running as
 // root), plus what their processes hold in memory.
-import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createSigner } from '@perf/jwt-cache';
+import { ensureDebianPackages } from '@perf/testing';
 
 const appDir = fileURLToPath(new URL('..', import.meta.url));
 
@@ -137,21 +138,8 @@ export async function startOurs(workDir: string, repos: Readonly<Record<string, 
 /** Why nginx + fcgiwrap cannot run here, or undefined once they are installed. */
 export function ensureHttpBackend(): string | undefined {
   const needed = ['/usr/sbin/nginx', '/usr/sbin/fcgiwrap', '/usr/lib/git-core/git-http-backend'];
-  if (needed.every((p) => existsSync(p))) return undefined;
-  const apt =
-    process.platform === 'linux' &&
-    process.getuid?.() === 0 &&
-    spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status === 0;
-  if (!apt) return 'nginx and fcgiwrap are not installed and cannot be here (needs root and apt-get)';
-  console.log("bench: installing Debian's nginx and fcgiwrap for the git http-backend peer");
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const install = () =>
-    spawnSync('apt-get', ['install', '-y', 'nginx', 'fcgiwrap'], { stdio: 'inherit', env }).status === 0;
-  if (!install()) {
-    spawnSync('apt-get', ['update'], { stdio: 'inherit', env });
-    install();
-  }
-  return needed.every((p) => existsSync(p)) ? undefined : 'nginx and fcgiwrap could not be installed';
+  if (ensureDebianPackages(needed, ['nginx', 'fcgiwrap'], (line) => console.log(`bench: ${line}`))) return undefined;
+  return 'nginx and fcgiwrap are not installed and cannot be here (needs root and apt-get)';
 }
 
 /**

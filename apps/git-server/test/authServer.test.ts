@@ -6,16 +6,17 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { AppProcess } from '@perf/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedEmbeddedDatabase } from './embedded.js';
 import { basic, GitCli, type Running, startGitServer } from './helpers.js';
 import { privateRedisSkip, startPrivateRedis } from './privateRedis.js';
-import { appDir, type ServerProcess, spawnMain } from './process.js';
+import { appDir, spawnMain } from './process.js';
 
 describe.skipIf(privateRedisSkip)('with the auth server of apps/auth-server', () => {
   let tmp: string;
   let redis: Awaited<ReturnType<typeof startPrivateRedis>>;
-  let auth: ServerProcess;
+  let auth: AppProcess;
   let demo: { clientId: string; secret: string };
   let server: Running;
   let git: GitCli;

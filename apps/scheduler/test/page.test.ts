@@ -2,9 +2,9 @@
 // problems of the jobs file; "Run now" from the page and the history row
 // appearing; pause and resume from the page.
 
+import { chromiumSkip, launchChromium } from '@perf/testing/chromium';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumSkip, launchChromium } from './browser.js';
 import { type Running, startScheduler } from './helpers.js';
 
 const skip = chromiumSkip();

@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureDebianPackages } from '@perf/testing';
 import type { Trace } from './trace.js';
 
 export const CAFFEINE_JAR = '/usr/share/java/caffeine.jar';
@@ -21,16 +22,7 @@ function succeeds(command: string, args: string[]): boolean {
 
 /** Installs `libcaffeine-java` when it is missing and we can (root with apt-get). */
 export function installCaffeine(log: (line: string) => void = console.log): void {
-  if (existsSync(CAFFEINE_JAR)) return;
-  const canInstall = process.platform === 'linux' && process.getuid?.() === 0 && succeeds('apt-get', ['--version']);
-  if (!canInstall) return;
-  log("caffeine: installing Debian's libcaffeine-java for the hit-ratio suite");
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const install = () => spawnSync('apt-get', ['install', '-y', 'libcaffeine-java'], { stdio: 'ignore', env }).status;
-  if (install() !== 0) {
-    spawnSync('apt-get', ['update'], { stdio: 'ignore', env }); // a fresh machine has no package lists yet
-    install();
-  }
+  ensureDebianPackages([CAFFEINE_JAR], ['libcaffeine-java'], (line) => log(`caffeine: ${line}`));
 }
 
 /** Why the Caffeine column cannot be measured here, or undefined when it can. */

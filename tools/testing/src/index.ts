@@ -1,3 +1,6 @@
+export type { AppProcess } from './appProcess.js';
+export { spawnApp } from './appProcess.js';
+export { ensureDebianPackages } from './debianPackages.js';
 export type { Deferred } from './deferred.js';
 export { deferred } from './deferred.js';
 export { closedPort, freePort } from './ports.js';
