@@ -153,7 +153,12 @@ export function signBytesAsync(
         if (error) return done(error, undefined);
         const size = spec.size as number;
         const signature = Buffer.allocUnsafe(2 * size);
-        writeP1363(der, size, signature);
+        try {
+          writeP1363(der, size, signature);
+        } catch (conversion) {
+          // Thrown in a thread-pool callback it would end the process: the caller's promise rejects instead.
+          return done(conversion as Error, undefined);
+        }
         done(null, signature);
       });
       return;
