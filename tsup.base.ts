@@ -10,3 +10,20 @@ import { defineConfig } from 'tsup';
 export function packageBuild(entry: string[]) {
   return defineConfig({ entry, format: ['esm'], dts: true, sourcemap: true, clean: true, target: 'node20' });
 }
+
+/**
+ * The build every app shares: an app is run, not imported, so one ESM bundle
+ * per entry, with @perf/app-kit (workspace TypeScript source) bundled in and
+ * every npm dependency, the @perf packages included, loaded from node_modules
+ * through its published entry point.
+ */
+export function appBuild(entry: string[] | Record<string, string>) {
+  return defineConfig({
+    entry,
+    format: ['esm'],
+    target: 'node20',
+    sourcemap: true,
+    clean: true,
+    noExternal: ['@perf/app-kit'],
+  });
+}

@@ -1,13 +1,3 @@
-import { defineConfig } from 'tsup';
+import { appBuild } from '../../tsup.base.js';
 
-// The server is run, not imported: one ESM bundle per entry, with @perf/app-kit
-// (workspace TypeScript source) bundled in and every npm dependency, the @perf
-// packages included, loaded from node_modules through its published entry point.
-export default defineConfig({
-  entry: ['src/main.ts', 'src/cli.ts'],
-  format: ['esm'],
-  target: 'node20',
-  sourcemap: true,
-  clean: true,
-  noExternal: ['@perf/app-kit'],
-});
+export default appBuild(['src/main.ts', 'src/cli.ts']);
