@@ -1,9 +1,11 @@
 // The run history: every finished (or skipped) run is written through
 // @perf/batch-writer to the job_runs table, spooled to disk first so that a
 // kill -9 loses nothing a run recorded, in batches so that a thousand jobs a
-// second cost a few statements. The last runs of each job (running ones
+// second cost a few statements. The runs not written yet (running ones
 // included) are also kept in memory, so a run is listed the moment it starts,
-// before its row is written.
+// before its row is written; a row written is dropped from memory, so that a
+// thousand jobs do not keep twenty thousand old records alive (they would
+// make every garbage collection longer, and the scheduler late).
 import type { Database } from '@perf/app-kit';
 import { BatchWriter } from '@perf/batch-writer';
 import { sqlSink } from '@perf/batch-writer/sql';
@@ -13,8 +15,6 @@ export interface HistoryOptions {
   readonly spoolDir: string;
   /** A run is written at most this long after it ended. Default 200 ms. */
   readonly maxDelayMs?: number;
-  /** Runs per job kept in memory. Default 20. */
-  readonly recentPerJob?: number;
   /** Called for records that could not be written (after retries). */
   readonly onDeadLetter: (record: RunRecord, error: unknown) => void;
 }
@@ -88,39 +88,42 @@ const fromRow = (r: Row): RunRecord => ({
 export class HistoryStore {
   readonly #db: Database;
   readonly #writer: BatchWriter<RunRecord>;
-  readonly #recent = new Map<string, RunRecord[]>();
-  readonly #perJob: number;
+  /** Runs not written yet, by id: a run's newer record replaces its older one. */
+  readonly #unwritten = new Map<string, RunRecord>();
   readonly #onDeadLetter: HistoryOptions['onDeadLetter'];
 
   constructor(db: Database, options: HistoryOptions) {
     this.#db = db;
-    this.#perJob = options.recentPerJob ?? 20;
     this.#onDeadLetter = options.onDeadLetter;
+    const sink = sqlSink<RunRecord>({
+      execute: (sql, params) => db.query(sql, params),
+      table: 'job_runs',
+      columns: COLUMNS,
+      row: (r) => [
+        r.id,
+        r.job,
+        r.trigger,
+        date(r.scheduledAt),
+        new Date(r.startedAt),
+        date(r.finishedAt),
+        r.status,
+        r.exitCode,
+        r.error === null ? null : text(r.error),
+        text(r.output),
+        r.outputTruncated,
+        r.outputBytes,
+        r.attempts,
+        r.instance,
+        r.fence,
+      ],
+      idempotencyKey: 'id',
+    });
     this.#writer = new BatchWriter<RunRecord>({
       name: 'run-history',
-      flush: sqlSink<RunRecord>({
-        execute: (sql, params) => db.query(sql, params),
-        table: 'job_runs',
-        columns: COLUMNS,
-        row: (r) => [
-          r.id,
-          r.job,
-          r.trigger,
-          date(r.scheduledAt),
-          new Date(r.startedAt),
-          date(r.finishedAt),
-          r.status,
-          r.exitCode,
-          r.error === null ? null : text(r.error),
-          text(r.output),
-          r.outputTruncated,
-          r.outputBytes,
-          r.attempts,
-          r.instance,
-          r.fence,
-        ],
-        idempotencyKey: 'id',
-      }),
+      flush: async (runs, context) => {
+        await sink(runs, context);
+        for (const run of runs) this.#forget(run);
+      },
       maxBatchSize: 500,
       maxDelayMs: options.maxDelayMs ?? 200,
       maxQueued: 20_000,
@@ -130,24 +133,17 @@ export class HistoryStore {
       classify: () => 'retry',
       spool: { dir: options.spoolDir },
       deadLetter: (failures) => {
-        for (const { item, error } of failures) this.#onDeadLetter(item, error);
+        for (const { item, error } of failures) {
+          this.#forget(item);
+          this.#onDeadLetter(item, error);
+        }
       },
     });
   }
 
   /** A run started or ended. Ended runs are written to the database; every record shows in `list` at once. */
   record(run: RunRecord): void {
-    let list = this.#recent.get(run.job);
-    if (list === undefined) {
-      list = [];
-      this.#recent.set(run.job, list);
-    }
-    const at = list.findIndex((r) => r.id === run.id);
-    if (at >= 0) list[at] = run;
-    else {
-      list.unshift(run);
-      if (list.length > this.#perJob) list.length = this.#perJob;
-    }
+    this.#unwritten.set(run.id, run);
     if (run.status === 'running') return;
     // Full: wait for space instead of dropping (nothing accepted is lost); the outcome is logged by deadLetter.
     if (!this.#writer.add(run)) this.#writer.write(run).catch((error: unknown) => this.#onDeadLetter(run, error));
@@ -155,12 +151,14 @@ export class HistoryStore {
 
   /** The last runs of a job, newest first, with output cut to a preview. */
   async list(job: string, limit = 20): Promise<RunRecord[]> {
+    // Taken before the query: a run written while it runs is then in one of the two.
+    const unwritten = [...this.#unwritten.values()].filter((r) => r.job === job);
     const { rows } = await this.#db.query<Row>(
       `${SELECT(`left(output, ${OUTPUT_PREVIEW_CHARS})`)} WHERE job = $1 ORDER BY started_at DESC LIMIT $2`,
       [job, limit],
     );
     const byId = new Map<string, RunRecord>(rows.map((r) => [r.id, fromRow(r)]));
-    for (const r of this.#recent.get(job) ?? []) {
+    for (const r of unwritten) {
       byId.set(
         r.id,
         r.output.length > OUTPUT_PREVIEW_CHARS ? { ...r, output: r.output.slice(0, OUTPUT_PREVIEW_CHARS) } : r,
@@ -171,10 +169,8 @@ export class HistoryStore {
 
   /** One run with its whole output. */
   async get(id: string): Promise<RunRecord | undefined> {
-    for (const list of this.#recent.values()) {
-      const hit = list.find((r) => r.id === id);
-      if (hit !== undefined) return hit;
-    }
+    const hit = this.#unwritten.get(id);
+    if (hit !== undefined) return hit;
     if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
     const { rows } = await this.#db.query<Row>(`${SELECT('output')} WHERE id = $1`, [id]);
     return rows[0] === undefined ? undefined : fromRow(rows[0]);
@@ -186,6 +182,11 @@ export class HistoryStore {
       `SELECT DISTINCT ON (job) * FROM (${SELECT(`left(output, ${OUTPUT_PREVIEW_CHARS})`)}) r ORDER BY job, started_at DESC`,
     );
     return new Map(rows.map((r) => [r.job, fromRow(r)]));
+  }
+
+  /** Drops a run's record from memory once written (or given up on), unless a newer one replaced it. */
+  #forget(run: RunRecord): void {
+    if (this.#unwritten.get(run.id) === run) this.#unwritten.delete(run.id);
   }
 
   stats() {

@@ -82,7 +82,8 @@ export class Scheduler {
   readonly #graceMs: number;
   readonly #leaseMs: number;
   readonly #pollMs: number;
-  readonly #inflight = new Set<Promise<void>>();
+  /** The runs in flight, by run id. */
+  readonly #inflight = new Map<string, Promise<void>>();
   readonly #stop = new StopSource();
   #timer: NodeJS.Timeout | undefined;
   #started = false;
@@ -182,7 +183,7 @@ export class Scheduler {
   }
 
   async #drained(): Promise<void> {
-    while (this.#inflight.size > 0) await Promise.allSettled([...this.#inflight]);
+    while (this.#inflight.size > 0) await Promise.allSettled([...this.#inflight.values()]);
   }
 
   #arm(): void {
@@ -212,7 +213,7 @@ export class Scheduler {
         next = state.spec.schedule.next(now - this.#graceMs);
       }
       state.next = next;
-      if (next !== undefined) this.#queue.push(next, state);
+      if (next !== undefined) this.#queue.requeue(top, next);
     }
     this.#arm();
   }
@@ -239,11 +240,11 @@ export class Scheduler {
       );
       return;
     }
+    if (claim.outcome === 'won' && !this.#stopping) this.#start(state, 'schedule', tick, claim.fence, exclusive);
+    // Counted after the start, so that the other runs due now wait for nothing but their own starts.
     this.#options.hooks.tick?.(name, claim.outcome, lateMs);
     if (this.#stopping) return;
-    if (claim.outcome === 'won') {
-      this.#start(state, 'schedule', tick, claim.fence, exclusive);
-    } else if (claim.outcome === 'busy') {
+    if (claim.outcome === 'busy') {
       const pending = { trigger: 'schedule' as const, tick };
       const where = claim.holder === this.#coordinator.instance ? '' : ` on ${claim.holder}`;
       if (state.spec.overlap === 'queue') {
@@ -325,82 +326,91 @@ export class Scheduler {
     fence: number | null,
     leased: boolean,
   ): string {
-    const name = state.spec.name;
     const meta: RunMeta = { id: randomUUID(), trigger, scheduledAt: tick ?? null, fence, startedAt: this.#now() };
     state.running++;
     const started = this.#options.hooks.started;
     if (started !== undefined) {
       // Bookkeeping (metrics, the in-memory history) after the other jobs due now have started.
-      queueMicrotask(() =>
-        started({
-          ...meta,
-          job: name,
-          finishedAt: null,
-          status: 'running',
-          exitCode: null,
-          error: null,
-          output: '',
-          outputTruncated: false,
-          outputBytes: 0,
-          attempts: 1,
-          instance: this.#coordinator.instance,
-        }),
-      );
+      const instance = this.#coordinator.instance;
+      queueMicrotask(() => started(record(meta, state.spec.name, instance, null, null)));
     }
-    let renew: NodeJS.Timeout | undefined;
-    if (leased && fence !== null) {
-      renew = setInterval(
-        () => {
-          this.#coordinator.renewLease(name, fence, this.#leaseMs).then(
-            (held) => {
-              if (!held) {
-                this.#options.log.warn(
-                  { job: name, fence },
-                  'lease lost: a newer run holds the job (this run was paused past its lease)',
-                );
-              }
-            },
-            (error: unknown) =>
-              this.#options.log.warn({ err: error, job: name }, 'lease not renewed: the coordinator did not answer'),
-          );
-        },
-        Math.max(1, Math.floor(this.#leaseMs / 3)),
-      );
-      renew.unref();
-    }
-    const done = this.#options
-      .execute(state.spec, meta, this.#stop)
-      .catch(
-        (error: unknown): RunRecord => ({
-          ...meta,
-          job: name,
-          finishedAt: this.#now(),
-          status: 'failed',
-          exitCode: null,
-          error: `the scheduler failed to run it: ${(error as Error).message}`,
-          output: '',
-          outputTruncated: false,
-          outputBytes: 0,
-          attempts: 1,
-          instance: this.#coordinator.instance,
-        }),
-      )
-      .then(async (record) => {
-        clearInterval(renew);
-        if (leased && fence !== null) {
-          await this.#coordinator
-            .releaseLease(name, fence)
-            .catch((error: unknown) =>
-              this.#options.log.warn({ err: error, job: name }, 'lease not released; it expires on its own'),
-            );
-        }
-        state.running--;
-        state.last = record;
-        this.#options.hooks.finished(record);
-        this.#drainQueue(state);
-      });
-    const tracked: Promise<void> = done.finally(() => this.#inflight.delete(tracked));
-    this.#inflight.add(tracked);
+    this.#inflight.set(meta.id, this.#run(state, meta, leased ? fence : null));
     return meta.id;
   }
+
+  /** The run from start to record; `leaseFence` is the fence of the lease it holds, if any. */
+  async #run(state: JobState, meta: RunMeta, leaseFence: number | null): Promise<void> {
+    const name = state.spec.name;
+    const renew = leaseFence === null ? undefined : this.#keepLease(name, leaseFence);
+    let result: RunRecord;
+    try {
+      result = await this.#options.execute(state.spec, meta, this.#stop);
+    } catch (error) {
+      const why = `the scheduler failed to run it: ${(error as Error).message}`;
+      result = record(meta, name, this.#coordinator.instance, this.#now(), why);
+    }
+    clearInterval(renew);
+    if (leaseFence !== null) {
+      await this.#coordinator
+        .releaseLease(name, leaseFence)
+        .catch((error: unknown) =>
+          this.#options.log.warn({ err: error, job: name }, 'lease not released; it expires on its own'),
+        );
+    }
+    this.#inflight.delete(meta.id);
+    state.running--;
+    state.last = result;
+    this.#options.hooks.finished(result);
+    this.#drainQueue(state);
+  }
+
+  /** Renews a run's lease every third of it, so a long run keeps other instances out. */
+  #keepLease(name: string, fence: number): NodeJS.Timeout {
+    const renew = setInterval(
+      () => {
+        this.#coordinator.renewLease(name, fence, this.#leaseMs).then(
+          (held) => {
+            if (!held) {
+              this.#options.log.warn(
+                { job: name, fence },
+                'lease lost: a newer run holds the job (this run was paused past its lease)',
+              );
+            }
+          },
+          (error: unknown) =>
+            this.#options.log.warn({ err: error, job: name }, 'lease not renewed: the coordinator did not answer'),
+        );
+      },
+      Math.max(1, Math.floor(this.#leaseMs / 3)),
+    );
+    renew.unref();
+    return renew;
+  }
+}
+
+/** A run's record while it runs (`finishedAt` null), or failed outside its runner (`error`). */
+function record(
+  meta: RunMeta,
+  job: string,
+  instance: string,
+  finishedAt: number | null,
+  error: string | null,
+): RunRecord {
+  return {
+    id: meta.id,
+    job,
+    trigger: meta.trigger,
+    scheduledAt: meta.scheduledAt,
+    startedAt: meta.startedAt,
+    finishedAt,
+    status: finishedAt === null ? 'running' : 'failed',
+    exitCode: null,
+    error,
+    output: '',
+    outputTruncated: false,
+    outputBytes: 0,
+    attempts: 1,
+    instance,
+    fence: meta.fence,
+  };
 }

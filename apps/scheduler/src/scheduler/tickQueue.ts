@@ -1,6 +1,9 @@
 // The jobs ordered by their next tick: a binary min-heap, so that with a
 // thousand jobs the scheduler wakes once for the earliest and finds every due
-// job in O(log n) each, instead of a timer per job.
+// job in O(log n) each, instead of a timer per job. It allocates nothing per
+// tick (an entry is moved, not copied; `requeue` reuses the popped entry),
+// because a thousand jobs due in the same second would otherwise make
+// thousands of short-lived objects right when their runs must start.
 
 export interface Due<T> {
   at: number;
@@ -19,15 +22,13 @@ export class TickQueue<T> {
   }
 
   push(at: number, item: T): void {
-    const h = this.#heap;
-    h.push({ at, item });
-    let i = h.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if ((h[parent] as Due<T>).at <= (h[i] as Due<T>).at) break;
-      [h[parent], h[i]] = [h[i] as Due<T>, h[parent] as Due<T>];
-      i = parent;
-    }
+    this.#siftUp({ at, item });
+  }
+
+  /** Puts back an entry that `pop` returned, due at `at` now. */
+  requeue(entry: Due<T>, at: number): void {
+    entry.at = at;
+    this.#siftUp(entry);
   }
 
   pop(): Due<T> | undefined {
@@ -35,25 +36,31 @@ export class TickQueue<T> {
     const top = h[0];
     const last = h.pop();
     if (h.length === 0 || last === undefined) return top;
-    h[0] = last;
+    // Sift `last` down from the root, moving smaller children up into the hole.
     let i = 0;
     for (;;) {
       const l = 2 * i + 1;
+      if (l >= h.length) break;
       const r = l + 1;
-      let smallest = i;
-      if (l < h.length && (h[l] as Due<T>).at < (h[smallest] as Due<T>).at) smallest = l;
-      if (r < h.length && (h[r] as Due<T>).at < (h[smallest] as Due<T>).at) smallest = r;
-      if (smallest === i) break;
-      [h[smallest], h[i]] = [h[i] as Due<T>, h[smallest] as Due<T>];
-      i = smallest;
+      const child = r < h.length && (h[r] as Due<T>).at < (h[l] as Due<T>).at ? r : l;
+      if ((h[child] as Due<T>).at >= last.at) break;
+      h[i] = h[child] as Due<T>;
+      i = child;
     }
+    h[i] = last;
     return top;
   }
 
-  /** Removes every entry for which `drop` is true. */
-  remove(drop: (item: T) => boolean): void {
-    const kept = this.#heap.filter((d) => !drop(d.item));
-    this.#heap.length = 0;
-    for (const d of kept) this.push(d.at, d.item);
+  #siftUp(entry: Due<T>): void {
+    const h = this.#heap;
+    let i = h.length;
+    h.push(entry);
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if ((h[parent] as Due<T>).at <= entry.at) break;
+      h[i] = h[parent] as Due<T>;
+      i = parent;
+    }
+    h[i] = entry;
   }
 }
