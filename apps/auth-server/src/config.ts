@@ -20,6 +20,11 @@ export interface AuthConfig {
   readonly clientRateLimit: number;
   /** Failed client authentications per minute per source address before 429. */
   readonly authFailureLimit: number;
+  /**
+   * With REDIS_URL, how many instances (each with its WORKERS) share the quotas: while Redis does not
+   * answer, each process allows its share, quota / (instances × workers).
+   */
+  readonly rateLimitInstances: number;
   /** Bearer token for /admin/*; generated into the data folder when unset. */
   readonly adminToken: string | undefined;
   /** A JSON file of clients registered at start (created or replaced). */
@@ -49,6 +54,7 @@ export function readConfig(env: Readonly<Record<string, string | undefined>> = p
     signingAlg: e.oneOf('SIGNING_ALG', ['ES256', 'EdDSA'], 'ES256'),
     clientRateLimit: e.integer('CLIENT_RATE_LIMIT', 1000, { min: 1, max: 1_000_000 }),
     authFailureLimit: e.integer('AUTH_FAILURE_LIMIT', 20, { min: 1, max: 1_000_000 }),
+    rateLimitInstances: e.integer('RATE_LIMIT_INSTANCES', 1, { min: 1, max: 10_000 }),
     adminToken: e.optionalString('ADMIN_TOKEN'),
     seedFile: e.optionalString('SEED_FILE'),
     logLevel: e.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),

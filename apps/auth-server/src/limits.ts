@@ -12,6 +12,8 @@ export interface LimitsOptions {
   readonly clientPerSecond: number;
   readonly failuresPerMinute: number;
   readonly redisUrl: string | undefined;
+  /** Processes sharing the quotas through Redis: while Redis does not answer, each allows quota / processes. */
+  readonly processes?: number;
 }
 
 /** Bound on the addresses remembered as blocked (the oldest leave first). */
@@ -49,6 +51,7 @@ export class RequestLimits {
         prefix: 'auth-server',
         timeoutMs: 100,
         onRedisDown: 'insurance' as const,
+        instances: options.processes ?? 1,
       };
       // A lease of a tenth of a second's quota (when that is at least 2 tokens): the fleet may
       // overshoot by that much per instance (see @perf/rate-limit), and most decisions stay local.

@@ -204,6 +204,7 @@ export async function createAuthServer(config: AuthConfig, options: { logger?: b
       clientPerSecond: config.clientRateLimit,
       failuresPerMinute: config.authFailureLimit,
       redisUrl: config.redisUrl,
+      processes: config.rateLimitInstances * config.workers,
     });
     life.own({ name: 'rate limits', close: () => limits.close() });
 

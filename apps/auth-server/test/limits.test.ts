@@ -1,6 +1,9 @@
 // Rate limits on the token endpoint: per client, and per source address on
-// failed client authentication (counted before any secret is checked).
+// failed client authentication (counted before any secret is checked); and
+// each process's share of them while Redis does not answer.
+import { freePort } from '@perf/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RequestLimits } from '../src/limits.js';
 import { postForm, type Running, startAuthServer } from './helpers.js';
 
 const secret = 'the-secret-of-the-limited-client';
@@ -36,5 +39,36 @@ describe('per source address, on failed authentication', () => {
     expect(blocked.status).toBe(429);
     expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(blocked.headers.get('ratelimit-policy')).toBe('"auth-failures";q=3;w=60');
+  });
+});
+
+describe('with REDIS_URL, while Redis does not answer', () => {
+  it('each of 4 processes allows its share of the quotas (insurance), not the whole of them', async () => {
+    // Nothing listens on this port: every Redis call is refused, as when Redis is down.
+    const limits = new RequestLimits({
+      clientPerSecond: 8,
+      failuresPerMinute: 8,
+      redisUrl: `redis://127.0.0.1:${await freePort()}`,
+      processes: 4,
+    });
+    try {
+      const allowed: boolean[] = [];
+      for (let i = 0; i < 4; i++) {
+        allowed.push(
+          await limits.forClient('orders-app', () => {}).then(
+            () => true,
+            () => false,
+          ),
+        );
+      }
+      expect(allowed).toEqual([true, true, false, false]); // 8 / 4 = 2 tokens here
+      await limits.onAuthFailure('192.0.2.7');
+      await limits.onAuthFailure('192.0.2.7');
+      expect(() => limits.beforeAuth('192.0.2.7')).not.toThrow();
+      await limits.onAuthFailure('192.0.2.7'); // the third failure is past this process's share of 8 / 4
+      expect(() => limits.beforeAuth('192.0.2.7')).toThrow(/too many failed client authentications/);
+    } finally {
+      await limits.close();
+    }
   });
 });
