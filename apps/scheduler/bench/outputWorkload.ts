@@ -6,9 +6,10 @@
 // each run, GC time, peak RSS and RSS after every tenth of the runs.
 import { PerformanceObserver } from 'node:perf_hooks';
 import type { LocalJob } from '../src/jobs/spec.js';
-import { executeRun, StopSource } from '../src/runtime/execute.js';
+import { executeRun } from '../src/runtime/execute.js';
 import { localRunner } from '../src/runtime/localRunner.js';
 import { createOutputPool } from '../src/runtime/outputPool.js';
+import { StopSource } from '../src/runtime/stop.js';
 import { parseSchedule } from '../src/schedule/schedule.js';
 import { unpooled } from './unpooledOutput.js';
 

@@ -93,7 +93,7 @@ export async function createSchedulerApp(config: AppConfig, options: AppOptions 
     });
     life.own({ name: 'coordinator', close: () => coordinator.close() });
 
-    const pool = createOutputPool();
+    const pool = createOutputPool('job-output', jobsConfig.jobs.length);
     let metrics: AppMetrics | undefined;
     const docker = new DockerClient({
       host: config.dockerHost,

@@ -10,9 +10,10 @@ import { DockerClient, type DockerClientOptions, DockerError } from '../src/dock
 import { execRunner, runRunner } from '../src/docker/dockerRunners.js';
 import { splitCommand } from '../src/jobs/commandLine.js';
 import type { ExecJob, JobSpec, PullPolicy, RunJob } from '../src/jobs/spec.js';
-import { executeRun, type Runners, StopSource } from '../src/runtime/execute.js';
+import { executeRun, type Runners } from '../src/runtime/execute.js';
 import { createOutputPool } from '../src/runtime/outputPool.js';
 import type { RunRecord } from '../src/runtime/run.js';
+import { StopSource } from '../src/runtime/stop.js';
 import { parseSchedule } from '../src/schedule/schedule.js';
 import { type StandIn, startDockerStandIn } from './dockerStandIn.js';
 import { type Running, startScheduler } from './helpers.js';

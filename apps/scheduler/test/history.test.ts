@@ -55,7 +55,9 @@ describe('HistoryStore', () => {
     history.record(run(id, 'succeeded', 1_000));
     expect((await history.list('backup')).map((r) => [r.id, r.status])).toEqual([[id, 'succeeded']]);
     await history.flush();
-    expect((await history.list('backup')).map((r) => [r.id, r.status, r.output])).toEqual([[id, 'succeeded', 'done\n']]);
+    expect((await history.list('backup')).map((r) => [r.id, r.status, r.output])).toEqual([
+      [id, 'succeeded', 'done\n'],
+    ]);
     expect(lost).toEqual([]);
   });
 

@@ -5,10 +5,11 @@
 import { closedPort, manualClock } from '@perf/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { HttpJob } from '../src/jobs/spec.js';
-import { executeRun, StopSource } from '../src/runtime/execute.js';
+import { executeRun } from '../src/runtime/execute.js';
 import { httpRunner } from '../src/runtime/httpRunner.js';
 import { HttpTargets } from '../src/runtime/httpTargets.js';
 import { createOutputPool } from '../src/runtime/outputPool.js';
+import { StopSource } from '../src/runtime/stop.js';
 import { parseSchedule } from '../src/schedule/schedule.js';
 import { type Running, startScheduler } from './helpers.js';
 import { startTarget, type Target } from './target.js';

@@ -7,9 +7,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { splitCommand } from '../src/jobs/commandLine.js';
 import type { LocalJob } from '../src/jobs/spec.js';
-import { executeRun, StopSource, TRUNCATION_MARKER } from '../src/runtime/execute.js';
+import { executeRun, TRUNCATION_MARKER } from '../src/runtime/execute.js';
 import { localRunner } from '../src/runtime/localRunner.js';
 import { createOutputPool } from '../src/runtime/outputPool.js';
+import { StopSource } from '../src/runtime/stop.js';
 import { parseSchedule } from '../src/schedule/schedule.js';
 
 const pool = createOutputPool('test-local');

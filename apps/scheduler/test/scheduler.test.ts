@@ -5,8 +5,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LocalCoordinator } from '../src/fleet/coordinator.js';
 import type { JobSpec, LocalJob, OverlapPolicy } from '../src/jobs/spec.js';
-import type { RunMeta, StopSignal } from '../src/runtime/execute.js';
+import type { RunMeta } from '../src/runtime/execute.js';
 import type { RunRecord } from '../src/runtime/run.js';
+import type { StopSignal } from '../src/runtime/stop.js';
 import { parseSchedule } from '../src/schedule/schedule.js';
 import { type Log, Scheduler, type TickOutcome } from '../src/scheduler/scheduler.js';
 

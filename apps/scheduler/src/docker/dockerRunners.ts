@@ -31,7 +31,7 @@ async function capture(body: Streamed['body'], tty: boolean, ctx: AttemptContext
 }
 
 function stopped(ctx: AttemptContext, what: string): AttemptOutcome {
-  const reason = ctx.signal.reason as Error;
+  const reason = ctx.stop.reason ?? new Error('stopped');
   return {
     status: reason instanceof AttemptTimeout ? 'timed-out' : 'failed',
     exitCode: null,
@@ -81,10 +81,10 @@ export function execRunner(docker: DockerClient): Runner<ExecJob> {
           Env: job.environment,
           ...(job.workingDir === undefined ? {} : { WorkingDir: job.workingDir }),
         },
-        ctx.signal,
+        ctx.stop.signal,
       ));
     } catch (error) {
-      if (ctx.signal.aborted) return stopped(ctx, 'the exec was not created');
+      if (ctx.stop.aborted) return stopped(ctx, 'the exec was not created');
       return apiFailure(error, `container ${job.container}`);
     }
     let systemError = '';
@@ -94,11 +94,11 @@ export function execRunner(docker: DockerClient): Runner<ExecJob> {
         'POST',
         `/exec/${enc(execId)}/start`,
         { Detach: false, Tty: job.tty },
-        ctx.signal,
+        ctx.stop.signal,
       );
       systemError = await capture(res.body, job.tty, ctx);
     } catch (error) {
-      if (ctx.signal.aborted)
+      if (ctx.stop.aborted)
         return stopped(
           ctx,
           `the output of the exec in ${job.container} is no longer read (Docker cannot stop an exec; the command may still run)`,
@@ -159,9 +159,9 @@ export function runRunner(docker: DockerClient): Runner<RunJob> {
       const image = job.image;
       if (job.pull === 'always') {
         try {
-          await pull(docker, image, ctx.signal);
+          await pull(docker, image, ctx.stop.signal);
         } catch (error) {
-          if (ctx.signal.aborted) return stopped(ctx, `pulling ${image}`);
+          if (ctx.stop.aborted) return stopped(ctx, `pulling ${image}`);
           notes.push(`pull failed (${(error as Error).message}); using the local image`);
         }
       }
@@ -187,18 +187,18 @@ export function runRunner(docker: DockerClient): Runner<RunJob> {
               ...(job.network === undefined ? {} : { NetworkMode: job.network }),
             },
           },
-          ctx.signal,
+          ctx.stop.signal,
         );
       try {
         try {
           ({ Id: id } = await create());
         } catch (error) {
           if (!(error instanceof DockerError && error.status === 404 && job.pull === 'if-not-present')) throw error;
-          await pull(docker, image, ctx.signal);
+          await pull(docker, image, ctx.stop.signal);
           ({ Id: id } = await create());
         }
       } catch (error) {
-        if (ctx.signal.aborted) return stopped(ctx, 'the container was not created');
+        if (ctx.stop.aborted) return stopped(ctx, 'the container was not created');
         const failure = apiFailure(error, `image ${image}`);
         return notes.length === 0 ? failure : { ...failure, error: `${failure.error}; ${notes.join('; ')}` };
       }
@@ -229,9 +229,9 @@ async function runContainer(
   try {
     // Asked before the start, so that an exit right after it is not missed (as `docker run` does).
     wait = await docker.stream('container wait', 'POST', `/containers/${enc(id)}/wait?condition=next-exit`);
-    await docker.json('container start', 'POST', `/containers/${enc(id)}/start`, undefined, ctx.signal);
+    await docker.json('container start', 'POST', `/containers/${enc(id)}/start`, undefined, ctx.stop.signal);
   } catch (error) {
-    if (ctx.signal.aborted) return stopped(ctx, 'the container was not started');
+    if (ctx.stop.aborted) return stopped(ctx, 'the container was not started');
     return apiFailure(error, subject);
   }
   const result = (async () => {
@@ -240,18 +240,17 @@ async function runContainer(
     return JSON.parse(text) as { StatusCode: number; Error?: { Message?: string } | null };
   })();
   let timedOut = false;
-  const onAbort = () => {
+  const unwatch = ctx.stop.watch(() => {
     timedOut = true;
     docker.json('container kill', 'POST', `/containers/${enc(id)}/kill`).catch(() => {});
-  };
-  ctx.signal.addEventListener('abort', onAbort, { once: true });
+  });
   let exit: { StatusCode: number; Error?: { Message?: string } | null };
   try {
     exit = await result;
   } catch (error) {
     return { status: 'failed', exitCode: null, error: `lost track of the container: ${(error as Error).message}` };
   } finally {
-    ctx.signal.removeEventListener('abort', onAbort);
+    unwatch();
   }
   try {
     const logs = await docker.stream(

@@ -13,39 +13,7 @@ import {
   type RunTrigger,
   SchedulerStopping,
 } from './run.js';
-
-/** How a run learns that the scheduler is stopping (watching is O(1): a thousand runs may be in flight). */
-export interface StopSignal {
-  readonly aborted: boolean;
-  /** Calls `onStop` once stopping begins (at once if it has); returns the function that stops watching. */
-  watch(onStop: () => void): () => void;
-}
-
-/** The scheduler's side of a StopSignal. */
-export class StopSource implements StopSignal {
-  #aborted = false;
-  readonly #watchers = new Set<() => void>();
-
-  get aborted(): boolean {
-    return this.#aborted;
-  }
-
-  watch(onStop: () => void): () => void {
-    if (this.#aborted) {
-      onStop();
-      return () => {};
-    }
-    this.#watchers.add(onStop);
-    return () => this.#watchers.delete(onStop);
-  }
-
-  stop(): void {
-    if (this.#aborted) return;
-    this.#aborted = true;
-    for (const w of this.#watchers) w();
-    this.#watchers.clear();
-  }
-}
+import { type StopSignal, StopSource } from './stop.js';
 
 /** Appended where output was cut: the record shows that it was. */
 export const TRUNCATION_MARKER = '\n[output truncated]\n';
@@ -87,10 +55,10 @@ export async function executeRun(job: JobSpec, meta: RunMeta, deps: ExecuteDeps,
     attempt++;
     const initialBytes = Math.min(Math.max(deps.outputSizes?.get(job.name) ?? 0, 1024), job.maxOutputBytes);
     const output = deps.pool.output({ maxBytes: job.maxOutputBytes, marker: TRUNCATION_MARKER, initialBytes });
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new AttemptTimeout(job.maxRuntimeMs)), job.maxRuntimeMs);
+    const attemptStop = new StopSource();
+    const timer = setTimeout(() => attemptStop.stop(new AttemptTimeout(job.maxRuntimeMs)), job.maxRuntimeMs);
     timer.unref();
-    const unwatch = stop.watch(() => controller.abort(new SchedulerStopping()));
+    const unwatch = stop.watch(() => attemptStop.stop(new SchedulerStopping()));
     let outcome: AttemptOutcome;
     try {
       outcome = await runner({
@@ -98,7 +66,7 @@ export async function executeRun(job: JobSpec, meta: RunMeta, deps: ExecuteDeps,
         runId: meta.id,
         scheduledAt: meta.scheduledAt,
         fence: meta.fence,
-        signal: controller.signal,
+        stop: attemptStop,
         output,
       });
     } catch (error) {

@@ -34,7 +34,7 @@ export function runHeaders(
 }
 
 export function httpRunner(targets: HttpTargets): Runner<HttpJob> {
-  return async ({ job, runId, scheduledAt, fence, signal, output }) => {
+  return async ({ job, runId, scheduledAt, fence, stop, output }) => {
     let status: number;
     try {
       status = await targets.call({
@@ -42,12 +42,12 @@ export function httpRunner(targets: HttpTargets): Runner<HttpJob> {
         method: job.method,
         headers: runHeaders(job, runId, scheduledAt, fence),
         body: job.body,
-        signal,
+        signal: stop.signal,
         onBody: (chunk) => output.write(chunk),
       });
     } catch (error) {
-      if (signal.aborted) {
-        const reason = signal.reason as Error;
+      if (stop.reason !== undefined) {
+        const reason = stop.reason;
         return {
           status: reason instanceof AttemptTimeout ? 'timed-out' : 'failed',
           exitCode: null,

@@ -18,7 +18,7 @@ export interface LocalRunnerOptions {
 export function localRunner(options: LocalRunnerOptions = {}): Runner<LocalJob> {
   const killGraceMs = options.killGraceMs ?? 2_000;
   const baseEnv = options.env ?? process.env;
-  return ({ job, signal, output }) =>
+  return ({ job, stop, output }) =>
     new Promise<AttemptOutcome>((resolve) => {
       if (job.dir !== undefined) {
         let isDir = false;
@@ -49,8 +49,7 @@ export function localRunner(options: LocalRunnerOptions = {}): Runner<LocalJob> 
         killTimer = setTimeout(() => signalGroup(child.pid as number, 'SIGKILL'), killGraceMs);
         killTimer.unref();
       };
-      const onAbort = () => stopGroup();
-      signal.addEventListener('abort', onAbort, { once: true });
+      const unwatch = stop.watch(stopGroup);
       const write = (chunk: Buffer) => output.write(chunk);
       child.stdout.on('data', write);
       child.stderr.on('data', write);
@@ -59,18 +58,18 @@ export function localRunner(options: LocalRunnerOptions = {}): Runner<LocalJob> 
         spawnError = error;
       });
       child.once('close', (code, sig) => {
-        signal.removeEventListener('abort', onAbort);
+        unwatch();
         // The leader is gone; make sure nothing it started outlives the run when we stopped it.
-        if (signal.aborted && child.pid !== undefined) signalGroup(child.pid, 'SIGKILL');
+        if (stop.aborted && child.pid !== undefined) signalGroup(child.pid, 'SIGKILL');
         clearTimeout(killTimer);
         if (spawnError !== undefined) {
           resolve({ status: 'failed', exitCode: null, error: describeSpawnError(spawnError, file) });
-        } else if (signal.aborted) {
-          const reason = signal.reason;
+        } else if (stop.reason !== undefined) {
+          const reason = stop.reason;
           resolve({
             status: reason instanceof AttemptTimeout ? 'timed-out' : 'failed',
             exitCode: code,
-            error: `${reason instanceof Error ? reason.message : String(reason)}: the process group was stopped (SIGTERM, then SIGKILL after ${killGraceMs} ms)`,
+            error: `${reason.message}: the process group was stopped (SIGTERM, then SIGKILL after ${killGraceMs} ms)`,
           });
         } else if (code === 0) {
           resolve({ status: 'succeeded', exitCode: 0, error: null });

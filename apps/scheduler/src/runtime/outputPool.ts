@@ -1,7 +1,7 @@
 // The memory a run's output is captured in: one @perf/buffer-pool with the
 // tiers of the reference deployment (1 KB, 256 KB, 2.5 MB, 5 MB, 10 MB),
 // prewarmed so that the first runs allocate nothing. An output starts at the
-// size the previous one ended with (at least 64 KB) and grows through the
+// size the previous one ended with (at least 1 KB) and grows through the
 // tiers; a job's max-output (at most 10 MB) bounds it.
 import { BufferPool } from '@perf/buffer-pool';
 
@@ -10,15 +10,21 @@ const MB = 1024 * KB;
 
 export const OUTPUT_TIERS: readonly number[] = [1 * KB, 256 * KB, 2.5 * MB, 5 * MB, 10 * MB];
 
-export function createOutputPool(name = 'job-output'): BufferPool {
+/**
+ * `jobs`: how many jobs the scheduler has. Every class may keep a buffer for
+ * each job (all of them can run at once: a thousand jobs on `@every 1s`
+ * start in the same millisecond), within 64 MB retained for the lot; the
+ * 1 KB class, where most runs' output fits, is prewarmed for all of them.
+ */
+export function createOutputPool(name = 'job-output', jobs = 0): BufferPool {
+  const perClass = Math.max(8, jobs);
   return new BufferPool({
     name,
     tiers: OUTPUT_TIERS,
-    // Every class holds a few free buffers; together at most 64 MB stay retained.
-    maxPerClass: 8,
+    maxPerClass: perClass,
     maxRetainedBytes: 64 * MB,
     prewarm: [
-      { size: 1 * KB, count: 8 },
+      { size: 1 * KB, count: perClass },
       { size: 256 * KB, count: 4 },
       { size: 2.5 * MB, count: 2 },
       { size: 5 * MB, count: 1 },

@@ -2,6 +2,7 @@
 // Docker) is given and gives back for one attempt.
 import type { OutputBuffer } from '@perf/buffer-pool';
 import type { JobSpec } from '../jobs/spec.js';
+import type { StopSignal } from './stop.js';
 
 /** Where a run's output is captured: a pooled OutputBuffer (the benchmark's unpooled peer has the same shape). */
 export type CapturedOutput = Pick<
@@ -49,8 +50,8 @@ export interface AttemptContext<J extends JobSpec = JobSpec> {
   readonly scheduledAt: number | null;
   /** The fencing token of the tick's claim (null when there was no claim). */
   readonly fence: number | null;
-  /** Aborted at max-runtime (reason: AttemptTimeout) or at shutdown. */
-  readonly signal: AbortSignal;
+  /** Stopped at max-runtime (reason: AttemptTimeout) or at shutdown (SchedulerStopping). */
+  readonly stop: StopSignal;
   /** Where stdout/stderr (or the response body) go. */
   readonly output: CapturedOutput;
 }
