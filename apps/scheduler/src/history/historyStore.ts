@@ -146,7 +146,12 @@ export class HistoryStore {
     this.#unwritten.set(run.id, run);
     if (run.status === 'running') return;
     // Full: wait for space instead of dropping (nothing accepted is lost); the outcome is logged by deadLetter.
-    if (!this.#writer.add(run)) this.#writer.write(run).catch((error: unknown) => this.#onDeadLetter(run, error));
+    if (!this.#writer.add(run)) {
+      this.#writer.write(run).catch((error: unknown) => {
+        this.#forget(run);
+        this.#onDeadLetter(run, error);
+      });
+    }
   }
 
   /** The last runs of a job, newest first, with output cut to a preview. */
