@@ -64,7 +64,7 @@ export interface AttemptOutcome {
 
 export type Runner<J extends JobSpec = JobSpec> = (ctx: AttemptContext<J>) => Promise<AttemptOutcome>;
 
-/** The reason a run's signal is aborted with when it passes max-runtime. */
+/** The reason a run is stopped with when it passes max-runtime. */
 export class AttemptTimeout extends Error {
   override readonly name = 'AttemptTimeout';
   readonly code = 'SCHEDULER_RUN_TIMEOUT';
@@ -73,7 +73,7 @@ export class AttemptTimeout extends Error {
   }
 }
 
-/** The reason a run's signal is aborted with when the scheduler shuts down. */
+/** The reason a run is stopped with when the scheduler shuts down. */
 export class SchedulerStopping extends Error {
   override readonly name = 'SchedulerStopping';
   readonly code = 'SCHEDULER_STOPPING';
