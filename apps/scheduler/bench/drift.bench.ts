@@ -1,18 +1,23 @@
 // 1,000 jobs on @every 1s for a minute (SCHEDULER_BENCH_SECONDS to change it):
 // how late each run starts after its tick (the start drift), and the CPU the
-// scheduling costs. Both sides first run 5 s of ticks that are not counted
-// (SCHEDULER_BENCH_WARMUP_SECONDS), as a long-running scheduler is past its
-// first seconds; their p99 is reported apart ("cold p99"), because in them V8
-// has not yet compiled the path and the young generation is still growing. Ours is the whole app (tick queue, claims, overlap,
+// scheduling costs. Ours is the whole app (tick queue, claims, overlap,
 // retries, the pooled output, metrics and the history written to the embedded
 // database) with a job that does nothing, so that what is measured is the
 // scheduling; the peer is croner's own timers, one per job (`new Cron('* * * *
 // * *', fn)`), doing nothing but noting the time. Goal: p99 drift ≤ 10 ms.
+// Then the same app as one instance of a fleet, its claims on PostgreSQL and
+// on Redis (the services of DATABASE_URL / REDIS_URL, or the local defaults).
+// Both sides first run 5 s of ticks that are not counted
+// (SCHEDULER_BENCH_WARMUP_SECONDS), as a long-running scheduler is past its
+// first seconds; their p99 is reported apart ("cold p99"): in them V8 has not
+// yet compiled the path and the young generation is still growing.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compareSamples, runSuite } from '@perf/bench';
+import { postgres, redis, tempDatabase } from '@perf/testing';
 import { Cron } from 'croner';
+import { Redis } from 'ioredis';
 import { readConfig } from '../src/config.js';
 import { createSchedulerApp } from '../src/server.js';
 
@@ -52,7 +57,10 @@ class Drifts {
   }
 }
 
-async function ours(): Promise<{ samplesNs: number[]; extra: Record<string, number> }> {
+type Measured = { samplesNs: number[]; extra: Record<string, number> };
+
+/** `env`: DATABASE_URL or REDIS_URL for a fleet's coordinator (claims in the database or Redis). */
+async function ours(env: Record<string, string> = {}): Promise<Measured> {
   const dir = mkdtempSync(join(tmpdir(), 'scheduler-bench-drift-'));
   const jobs = Array.from(
     { length: JOBS },
@@ -65,6 +73,7 @@ async function ours(): Promise<{ samplesNs: number[]; extra: Record<string, numb
     PORT: '0',
     LOG_LEVEL: 'silent',
     DOCKER_HOST: `unix://${join(dir, 'none.sock')}`,
+    ...env,
   });
   const drifts = new Drifts();
   const app = await createSchedulerApp(config, {
@@ -106,7 +115,7 @@ async function ours(): Promise<{ samplesNs: number[]; extra: Record<string, numb
   return { samplesNs: drifts.samplesNs, extra };
 }
 
-async function croner(): Promise<{ samplesNs: number[]; extra: Record<string, number> }> {
+async function croner(): Promise<Measured> {
   const drifts = new Drifts();
   const crons = Array.from(
     { length: JOBS },
@@ -129,10 +138,49 @@ async function croner(): Promise<{ samplesNs: number[]; extra: Record<string, nu
 }
 
 const name = `start drift, ${JOBS} jobs @every 1s for ${SECONDS} s`;
-// Measured only when selected (`pnpm bench --grep`): it takes over two minutes.
-if (!process.env.PERF_BENCH_GREP || name.includes(process.env.PERF_BENCH_GREP)) {
-  const a = await ours();
-  const b = await croner();
-  compareSamples(name, { ours: a, peers: { 'croner timers': b } });
+const onPostgres = `${name}, claimed on PostgreSQL`;
+const onRedis = `${name}, claimed on Redis`;
+// Measured only when selected (`pnpm bench --grep`, or the whole bench): over two minutes each.
+const selected = (bench: string) => !process.env.PERF_BENCH_GREP || bench.includes(process.env.PERF_BENCH_GREP);
+let peer: Measured | undefined;
+const crons = async () => {
+  peer ??= await croner();
+  return peer;
+};
+if (selected(name)) compareSamples(name, { ours: await ours(), peers: { 'croner timers': await crons() } });
+// The same app as one instance of a fleet: each tick's claims go to PostgreSQL or Redis (one statement or
+// one script call per tick), and with PostgreSQL the history too.
+if (selected(onPostgres)) {
+  const pg = await postgres();
+  if (pg.skip) console.log(`${onPostgres}: not measured, ${pg.skip}`);
+  else {
+    const db = await tempDatabase(pg.url, 'scheduler_bench');
+    try {
+      compareSamples(onPostgres, {
+        ours: await ours({ DATABASE_URL: db.url }),
+        peers: { 'croner timers': await crons() },
+      });
+    } finally {
+      await db.drop();
+    }
+  }
+}
+if (selected(onRedis)) {
+  const rd = await redis();
+  if (rd.skip) console.log(`${onRedis}: not measured, ${rd.skip}`);
+  else {
+    const prefix = `scheduler-bench-${process.pid}`;
+    try {
+      compareSamples(onRedis, {
+        ours: await ours({ REDIS_URL: rd.url, REDIS_PREFIX: prefix }),
+        peers: { 'croner timers': await crons() },
+      });
+    } finally {
+      const client = new Redis(rd.url);
+      const keys = await client.keys(`${prefix}:*`);
+      if (keys.length > 0) await client.del(...keys);
+      client.disconnect();
+    }
+  }
 }
 await runSuite(import.meta.url);

@@ -5,28 +5,40 @@
 // written to this instance's database too; an instance that starts against a
 // Redis that has never heard of a job brings its pause from there.
 import { Redis } from 'ioredis';
-import type { Claim, ClaimRequest, Coordinator } from './coordinator.js';
+import type { Claim, ClaimRequest, Coordinator, TickClaim } from './coordinator.js';
 
-// KEYS[1] job hash. ARGV: tick ('' = run-now), exclusive ('1'/'0'), lease ms, instance.
+// KEYS: the job hashes. ARGV[1]: instance; then for each job: tick ('' = run-now), exclusive ('1'/'0'), lease ms.
+// One call claims the ticks of every job due at once (see Coordinator.claimTicks).
 const CLAIM = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-if ARGV[1] ~= '' then
-  if redis.call('HGET', KEYS[1], 'paused') == '1' then return {'paused'} end
-  local last = tonumber(redis.call('HGET', KEYS[1], 'tick') or '-1')
-  if tonumber(ARGV[1]) <= last then return {'lost'} end
-  redis.call('HSET', KEYS[1], 'tick', ARGV[1])
+local function claim(key, tick, exclusive, leaseMs)
+  if tick ~= '' then
+    if redis.call('HGET', key, 'paused') == '1' then return {'paused'} end
+    local last = tonumber(redis.call('HGET', key, 'tick') or '-1')
+    if tonumber(tick) <= last then return {'lost'} end
+    redis.call('HSET', key, 'tick', tick)
+  end
+  if exclusive == '1' then
+    local lease = tonumber(redis.call('HGET', key, 'lease') or '0')
+    if lease > now then return {'busy', redis.call('HGET', key, 'holder') or ''} end
+  end
+  local fence = redis.call('HINCRBY', key, 'fence', 1)
+  if exclusive == '1' then
+    redis.call('HSET', key, 'lease', tostring(now + tonumber(leaseMs)), 'holder', ARGV[1])
+  end
+  return {'won', fence}
 end
-if ARGV[2] == '1' then
-  local lease = tonumber(redis.call('HGET', KEYS[1], 'lease') or '0')
-  if lease > now then return {'busy', redis.call('HGET', KEYS[1], 'holder') or ''} end
+local out = {}
+for i = 1, #KEYS do
+  local a = 3 * i - 1
+  out[i] = claim(KEYS[i], ARGV[a], ARGV[a + 1], ARGV[a + 2])
 end
-local fence = redis.call('HINCRBY', KEYS[1], 'fence', 1)
-if ARGV[2] == '1' then
-  redis.call('HSET', KEYS[1], 'lease', tostring(now + tonumber(ARGV[3])), 'holder', ARGV[4])
-end
-return {'won', fence}
+return out
 `;
+
+/** Jobs per claim script call: a call blocks Redis while it runs, so a very large tick is split. */
+const CLAIMS_PER_CALL = 500;
 
 // KEYS[1] job hash. ARGV: fence, lease ms ('0' releases).
 const LEASE = `
@@ -48,13 +60,8 @@ return 1
 `;
 
 type Scripted = Redis & {
-  schedClaim(
-    key: string,
-    tick: string,
-    exclusive: string,
-    leaseMs: string,
-    instance: string,
-  ): Promise<[string, (number | string)?]>;
+  /** numberOfKeys, the keys, then the instance and three arguments per key. */
+  schedClaim(...args: (string | number)[]): Promise<[string, (number | string)?][]>;
   schedLease(key: string, fence: string, leaseMs: string): Promise<number>;
   schedPause(key: string, set: string, job: string, paused: string, onlyIfUnknown: string): Promise<number>;
 };
@@ -93,7 +100,7 @@ export class RedisCoordinator implements Coordinator {
     }) as Scripted;
     // Connection errors are retried by ioredis; a claim that fails meanwhile skips its tick (and says so).
     redis.on('error', () => {});
-    redis.defineCommand('schedClaim', { numberOfKeys: 1, lua: CLAIM });
+    redis.defineCommand('schedClaim', { lua: CLAIM }); // the number of keys is the first argument
     redis.defineCommand('schedLease', { numberOfKeys: 1, lua: LEASE });
     redis.defineCommand('schedPause', { numberOfKeys: 2, lua: PAUSE });
     try {
@@ -117,25 +124,39 @@ export class RedisCoordinator implements Coordinator {
     return `${this.#prefix}:paused`;
   }
 
-  async claim(job: string, { tick, exclusive, leaseMs }: ClaimRequest): Promise<Claim> {
-    const [outcome, value] = await this.#redis.schedClaim(
-      this.#key(job),
-      tick === undefined ? '' : String(tick),
-      exclusive ? '1' : '0',
-      String(Math.ceil(leaseMs)),
-      this.instance,
-    );
-    switch (outcome) {
-      case 'won':
-        return { outcome: 'won', fence: Number(value) };
-      case 'busy':
-        return { outcome: 'busy', holder: String(value ?? '') || 'another instance' };
-      case 'lost':
-      case 'paused':
-        return { outcome };
-      default:
-        throw new Error(`unexpected answer from the claim script: ${outcome}`);
+  async claim(job: string, request: ClaimRequest): Promise<Claim> {
+    return (await this.#claims([{ ...request, job }]))[0] as Claim;
+  }
+
+  async claimTicks(requests: readonly TickClaim[]): Promise<Claim[]> {
+    const calls: Promise<Claim[]>[] = [];
+    for (let i = 0; i < requests.length; i += CLAIMS_PER_CALL) {
+      calls.push(this.#claims(requests.slice(i, i + CLAIMS_PER_CALL)));
     }
+    return (await Promise.all(calls)).flat();
+  }
+
+  async #claims(requests: readonly (ClaimRequest & { readonly job: string })[]): Promise<Claim[]> {
+    const keys = requests.map((r) => this.#key(r.job));
+    const args = requests.flatMap((r) => [
+      r.tick === undefined ? '' : String(r.tick),
+      r.exclusive ? '1' : '0',
+      String(Math.ceil(r.leaseMs)),
+    ]);
+    const answers = await this.#redis.schedClaim(keys.length, ...keys, this.instance, ...args);
+    return answers.map(([outcome, value]): Claim => {
+      switch (outcome) {
+        case 'won':
+          return { outcome: 'won', fence: Number(value) };
+        case 'busy':
+          return { outcome: 'busy', holder: String(value ?? '') || 'another instance' };
+        case 'lost':
+        case 'paused':
+          return { outcome };
+        default:
+          throw new Error(`unexpected answer from the claim script: ${outcome}`);
+      }
+    });
   }
 
   async renewLease(job: string, fence: number, leaseMs: number): Promise<boolean> {

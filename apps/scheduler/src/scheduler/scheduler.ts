@@ -5,7 +5,7 @@
 // missed instead of run late; ticks are computed from the previous tick, not
 // from "now", so a busy event loop never skips one within the grace.
 import { randomUUID } from 'node:crypto';
-import type { Coordinator } from '../fleet/coordinator.js';
+import type { Claim, Coordinator } from '../fleet/coordinator.js';
 import type { JobSpec } from '../jobs/spec.js';
 import type { RunMeta } from '../runtime/execute.js';
 import { type RunRecord, type RunTrigger, SchedulerStopping } from '../runtime/run.js';
@@ -61,6 +61,12 @@ export type RunNowResult =
   | { readonly outcome: 'busy'; readonly holder: string }
   | { readonly outcome: 'unknown-job' }
   | { readonly outcome: 'stopping' };
+
+interface DueTick {
+  readonly state: JobState;
+  readonly tick: number;
+  readonly lateMs: number;
+}
 
 interface Pending {
   readonly trigger: RunTrigger;
@@ -225,12 +231,13 @@ export class Scheduler {
 
   #wake(): void {
     const now = this.#now();
+    const due: DueTick[] = [];
     for (let top = this.#queue.peek(); top !== undefined && top.at <= now; top = this.#queue.peek()) {
       this.#queue.pop();
       const state = top.item;
       const tick = top.at;
       const late = now - tick;
-      if (late <= this.#graceMs) void this.#dispatch(state, tick, late);
+      if (late <= this.#graceMs) due.push({ state, tick, lateMs: late });
       else this.#missed(state, tick, late);
       let next = state.spec.schedule.next(tick);
       if (next !== undefined && now - next > this.#graceMs) {
@@ -241,6 +248,7 @@ export class Scheduler {
       state.next = next;
       if (next !== undefined) this.#queue.requeue(top, next);
     }
+    if (due.length > 0) void this.#dispatch(due);
     this.#arm();
   }
 
@@ -252,20 +260,37 @@ export class Scheduler {
     );
   }
 
-  async #dispatch(state: JobState, tick: number, lateMs: number): Promise<void> {
-    const name = state.spec.name;
-    const exclusive = state.spec.overlap !== 'allow';
-    let claim: Awaited<ReturnType<Coordinator['claim']>>;
+  /** Claims the ticks due now, all in one call to the coordinator, and starts (or skips, or queues) each run. */
+  async #dispatch(due: readonly DueTick[]): Promise<void> {
+    let claims: readonly Claim[];
     try {
-      claim = await this.#coordinator.claim(name, { tick, exclusive, leaseMs: this.#leaseMs });
+      claims = await this.#coordinator.claimTicks(
+        due.map(({ state, tick }) => ({
+          job: state.spec.name,
+          tick,
+          exclusive: state.spec.overlap !== 'allow',
+          leaseMs: this.#leaseMs,
+        })),
+      );
     } catch (error) {
-      this.#options.hooks.tick?.(name, 'error', lateMs);
+      for (const { state, lateMs } of due) this.#options.hooks.tick?.(state.spec.name, 'error', lateMs);
       this.#options.log.error(
-        { err: error, job: name, tick: new Date(tick).toISOString(), coordinator: this.#coordinator.kind },
-        'tick not run: its claim failed (the coordinator did not answer), and running it unclaimed could run it twice',
+        {
+          err: error,
+          jobs: due.map(({ state }) => state.spec.name),
+          tick: new Date(due[0]!.tick).toISOString(),
+          coordinator: this.#coordinator.kind,
+        },
+        'ticks not run: their claims failed (the coordinator did not answer), and running them unclaimed could run them twice',
       );
       return;
     }
+    for (let i = 0; i < due.length; i++) this.#claimed(due[i]!, claims[i]!);
+  }
+
+  #claimed({ state, tick, lateMs }: DueTick, claim: Claim): void {
+    const name = state.spec.name;
+    const exclusive = state.spec.overlap !== 'allow';
     if (claim.outcome === 'won' && !this.#stopping) this.#start(state, 'schedule', tick, claim.fence, exclusive);
     // Counted after the start, so that the other runs due now wait for nothing but their own starts.
     this.#options.hooks.tick?.(name, claim.outcome, lateMs);
