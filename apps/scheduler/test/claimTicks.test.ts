@@ -2,7 +2,8 @@
 // the shared Redis, a PostgreSQL database of its own): every claim comes back
 // in the order asked, with the outcome one claim at a time would have had
 // (won, lost to another instance, paused, busy), a job due twice in one call
-// gets both ticks in order, and the other instance then loses them all.
+// gets both ticks in order, and the other instance then loses them all; two
+// instances claiming the same jobs at once in opposite orders do not deadlock.
 import { randomUUID } from 'node:crypto';
 import { migrate, openDatabase } from '@perf/app-kit';
 import { postgres, redis, tempDatabase } from '@perf/testing';
@@ -96,6 +97,20 @@ describe('claimTicks', () => {
     try {
       await migrate(db, 'scheduler', MIGRATIONS);
       await proveClaimTicks(new PostgresCoordinator(db, 'a'), new PostgresCoordinator(db, 'b'));
+
+      // Two instances claiming the same 300 jobs at once, asked in opposite orders: each locks the rows in
+      // job order, so they wait for each other instead of deadlocking, and each tick goes to exactly one.
+      const a = new PostgresCoordinator(db, 'a');
+      const b = new PostgresCoordinator(db, 'b');
+      const jobs = Array.from({ length: 300 }, (_, i) => `fleet-${i}`);
+      for (let at = 10_000; at < 15_000; at += 1_000) {
+        const [fromA, fromB] = await Promise.all([
+          a.claimTicks(jobs.map((job) => tick(job, at))),
+          b.claimTicks(jobs.toReversed().map((job) => tick(job, at))),
+        ]);
+        const winsB = fromB.toReversed().map((c) => c.outcome === 'won');
+        expect(fromA.map((c, i) => (c.outcome === 'won') !== winsB[i])).toEqual(jobs.map(() => true));
+      }
     } finally {
       await db.close();
       await temp.drop();
