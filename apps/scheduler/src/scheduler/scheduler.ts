@@ -62,6 +62,7 @@ export type RunNowResult =
   | { readonly outcome: 'unknown-job' }
   | { readonly outcome: 'stopping' };
 
+/** A tick found due by a wake, within the misfire grace. */
 interface DueTick {
   readonly state: JobState;
   readonly tick: number;
@@ -292,7 +293,7 @@ export class Scheduler {
     const name = state.spec.name;
     const exclusive = state.spec.overlap !== 'allow';
     if (claim.outcome === 'won' && !this.#stopping) this.#start(state, 'schedule', tick, claim.fence, exclusive);
-    // Counted after the start, so that the other runs due now wait for nothing but their own starts.
+    // Counted after the start: a run waits for no bookkeeping of its own.
     this.#options.hooks.tick?.(name, claim.outcome, lateMs);
     if (this.#stopping) return;
     if (claim.outcome === 'busy') {
