@@ -1,13 +1,11 @@
 // Starts each token server of the benchmark in a child process of its own (one
 // process each, on loopback), and stops it. Ours is the built dist/main.js as a
 // user runs it; the peers are the scripts in servers/, run with tsx.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '@perf/testing';
+import { freePort, spawnListening } from '@perf/testing';
 import { DEMO_AUDIENCE, readDemoClient } from '../src/bootstrap.js';
 
 /** The request every server answers in the benchmark: client_secret_basic, the demo client's scopes. */
@@ -42,37 +40,16 @@ async function startProcess(name: string, args: readonly string[], env: Record<s
   const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
   delete childEnv.PERF_BENCH_OUT; // the runner's variables are for the bench process only
   delete childEnv.PERF_BENCH_GREP;
-  const child: ChildProcess = spawn(process.execPath, ['--import', exitWithParent, ...args], {
-    env: childEnv,
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  const { child, base, exited, output } = await spawnListening(['--import', exitWithParent, ...args], childEnv, {
+    keepOutputChars: OUTPUT_KEPT,
+    ipc: true,
   });
-  let out = '';
-  const keep = (chunk: Buffer) => {
-    out = (out + chunk.toString()).slice(-OUTPUT_KEPT);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  const exited = once(child, 'exit');
-  const started = Date.now();
-  let base: string | undefined;
-  while (base === undefined) {
-    base = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
-    if (base !== undefined) break;
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`${name} exited before it listened (exit ${child.exitCode ?? child.signalCode}):\n${out}`);
-    }
-    if (Date.now() - started > 60_000) {
-      child.kill('SIGKILL');
-      throw new Error(`${name} did not listen within 60 s:\n${out}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
   return {
     name,
     base,
     tokenUrl: `${base}/oauth/token`,
     jwksUrl: `${base}${name === 'ours' ? '/.well-known/jwks.json' : name === 'oidc-provider' ? '/jwks' : '/jwks.json'}`,
-    output: () => out,
+    output,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');

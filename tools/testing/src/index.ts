@@ -1,5 +1,5 @@
-export type { AppProcess } from './appProcess.js';
-export { spawnApp } from './appProcess.js';
+export type { AppProcess, ListeningOptions, ListeningProcess } from './appProcess.js';
+export { spawnApp, spawnListening } from './appProcess.js';
 export { ensureDebianPackages } from './debianPackages.js';
 export type { Deferred } from './deferred.js';
 export { deferred } from './deferred.js';
