@@ -11,7 +11,7 @@ import type { Claim, ClaimRequest, Coordinator, TickClaim } from './coordinator.
 
 type ClaimRow = { outcome: Claim['outcome']; fence: number | null; holder: string | null };
 
-const CLAIM_TICKS = `
+const CLAIMS = `
   SELECT c.i::int AS i, r.outcome, r.fence::float8 AS fence, r.holder
     FROM unnest($1::text[], $2::bigint[], $3::boolean[], $4::int[]) WITH ORDINALITY AS c(job, tick, exclusive, lease_ms, i)
    CROSS JOIN LATERAL scheduler_claim(c.job, c.tick, c.exclusive, c.lease_ms, $5) AS r`;
@@ -41,35 +41,33 @@ export class PostgresCoordinator implements Coordinator {
     this.#db = db;
   }
 
-  async claim(job: string, { tick, exclusive, leaseMs }: ClaimRequest): Promise<Claim> {
-    const { rows } = await this.#db.query<ClaimRow>(
-      'SELECT outcome, fence::float8 AS fence, holder FROM scheduler_claim($1, $2, $3, $4, $5)',
-      [job, tick ?? null, exclusive, Math.ceil(leaseMs), this.instance],
-    );
-    const r = rows[0];
-    if (r === undefined) throw new Error('scheduler_claim returned no row');
-    return toClaim(r);
+  async claim(job: string, request: ClaimRequest): Promise<Claim> {
+    return (await this.#claims([{ ...request, job }]))[0] as Claim;
   }
 
-  async claimTicks(requests: readonly TickClaim[]): Promise<Claim[]> {
+  claimTicks(requests: readonly TickClaim[]): Promise<Claim[]> {
+    return this.#claims(requests);
+  }
+
+  async #claims(requests: readonly (ClaimRequest & { readonly job: string })[]): Promise<Claim[]> {
     const order = requests.map((_, i) => i).sort((a, b) => compare(requests[a]!.job, requests[b]!.job));
     const claims = new Array<Claim>(requests.length);
     const statements: Promise<void>[] = [];
     for (let start = 0; start < order.length; start += CLAIMS_PER_STATEMENT) {
       const part = order.slice(start, start + CLAIMS_PER_STATEMENT);
-      const column = <V>(f: (r: TickClaim) => V) => part.map((i) => f(requests[i]!));
+      const column = <V>(f: (r: ClaimRequest & { readonly job: string }) => V) => part.map((i) => f(requests[i]!));
       statements.push(
         this.#db
-          .query<ClaimRow & { i: number }>(CLAIM_TICKS, [
+          .query<ClaimRow & { i: number }>(CLAIMS, [
             column((r) => r.job),
-            column((r) => r.tick),
+            column((r) => r.tick ?? null), // null: a run-now
             column((r) => r.exclusive),
             column((r) => Math.ceil(r.leaseMs)),
             this.instance,
           ])
           .then(({ rows }) => {
             if (rows.length !== part.length)
-              throw new Error(`${rows.length} claims came back for ${part.length} ticks`);
+              throw new Error(`${rows.length} claims came back for ${part.length} requests`);
             for (const r of rows) claims[part[r.i - 1]!] = toClaim(r);
           }),
       );
